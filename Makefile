@@ -1,0 +1,50 @@
+# Norae — two commands on a fresh Debian machine:
+#   make run    set up and start the desktop app on the bundled demo catalog
+#   make test   set up and run the whole test suite (Qt offscreen)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+TORCH  := torch==2.13.0
+
+.PHONY: run test setup-run setup-test demo-catalog bench-index clean-venv
+
+run: setup-run
+	$(BIN)/norae $(ARGS)
+
+test: setup-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -ra $(PYTEST_ARGS)
+
+setup-run: $(VENV)/.norae-run
+setup-test: $(VENV)/.norae-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+# The runtime never needs torch.
+$(VENV)/.norae-run: pyproject.toml scripts/install_system.sh | $(VENV)/bin/python
+	scripts/install_system.sh run
+	$(PIP) install -q -e .
+	touch $@
+
+# Tests check ONNX exports against their torch originals: torch is pinned and
+# installed first, so nothing else can pull another build.
+$(VENV)/.norae-test: pyproject.toml scripts/install_system.sh | $(VENV)/bin/python
+	scripts/install_system.sh test
+	$(PIP) install -q $(TORCH)
+	$(PIP) install -q -e ".[test,train]"
+	touch $@ $(VENV)/.norae-run
+
+# Rebuild resources/demo_catalog/demo_catalog.jsonl.gz from the music21 corpus
+# and resources/demo_catalog/known_songs.txt (deterministic).
+demo-catalog: setup-run
+	$(PIP) install -q -e ".[catalog]"
+	$(BIN)/python -m tools.build_demo_catalog
+
+bench-index: setup-test
+	$(BIN)/python -m bench.index_bench
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Norae's PySide6 user interface: thin widgets over the pure classes in ``app``."""
