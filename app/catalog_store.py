@@ -207,7 +207,7 @@ class CatalogStore:
             prefix = key + "%"
             rank = "CASE WHEN search_text LIKE ? THEN 0 ELSE 1 END"
         else:
-            prefix, rank = None, "0"
+            prefix, rank = None, ""
         if genre:
             where.append("genre = ?")
             params.append(genre)
@@ -217,7 +217,7 @@ class CatalogStore:
         sql = f"SELECT {SONG_LIST_COLUMNS} FROM songs"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {rank}, title COLLATE NOCASE, id"
+        sql += f" ORDER BY {rank + ', ' if rank else ''}title COLLATE NOCASE, id"
         if prefix is not None:
             params.append(prefix)
         if limit is not None:

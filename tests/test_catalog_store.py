@@ -98,6 +98,8 @@ def test_search_puts_prefix_matches_first_and_filters(fresh_store):
     assert [r["title"] for r in fresh_store.search_songs("star", genre="folk",
                                                          singer_gender="female")] == ["Stars Fell"]
     assert fresh_store.search_songs("100%_") == []
+    assert [r["title"] for r in fresh_store.search_songs("")] == [
+        "A Song of Stars", "Starry", "Stars Fell"]
 
 
 def test_resolve_song_by_id_or_title(fresh_store):
