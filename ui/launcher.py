@@ -1,0 +1,34 @@
+"""The ``norae`` console script: the CLI, or the desktop app when no command is given."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.cli import main as cli_main
+from app.paths import default_db_path
+
+
+def start_gui(args: argparse.Namespace) -> int:
+    """Open the main window on the catalog chosen by ``--db``/``NORAE_DB``."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Norae")
+    window = MainWindow(default_db_path(args.db), seed_demo=not args.no_demo)
+    window.show()
+    window.load_catalog()
+    return app.exec()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli_main(argv, start_gui=start_gui)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
