@@ -1,0 +1,1 @@
+"""Developer tools that are not part of the installed app (they may need extras such as music21)."""
