@@ -254,22 +254,22 @@ def write_wav(path: Path, tags: dict[str, str] | None = WAV_TAGS) -> Path:
     return path
 
 
-def write_flac(path: Path, tags: dict[str, str] = FLAC_TAGS) -> Path:
-    sf.write(str(path), _tone(), AUDIO_RATE, format="FLAC", subtype="PCM_16")
-    flac = FLAC(str(path))
+def _write_vorbis_tagged(path: Path, fmt: str, subtype: str, tag_file, tags: dict[str, str]) -> Path:
+    """A tone in ``fmt``/``subtype`` with Vorbis-comment ``tags`` (FLAC or Ogg)."""
+    sf.write(str(path), _tone(), AUDIO_RATE, format=fmt, subtype=subtype)
+    tagged = tag_file(str(path))
     for key, value in tags.items():
-        flac[key] = value
-    flac.save()
+        tagged[key] = value
+    tagged.save()
     return path
+
+
+def write_flac(path: Path, tags: dict[str, str] = FLAC_TAGS) -> Path:
+    return _write_vorbis_tagged(path, "FLAC", "PCM_16", FLAC, tags)
 
 
 def write_ogg(path: Path, tags: dict[str, str] = OGG_TAGS) -> Path:
-    sf.write(str(path), _tone(), AUDIO_RATE, format="OGG", subtype="VORBIS")
-    ogg = OggVorbis(str(path))
-    for key, value in tags.items():
-        ogg[key] = value
-    ogg.save()
-    return path
+    return _write_vorbis_tagged(path, "OGG", "VORBIS", OggVorbis, tags)
 
 
 def write_no_notes_midi(path: Path) -> Path:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication, QEvent
+
 from app.catalog_store import CatalogStore
 from app.song_record import Note, SongRecord
 from tests.gui_wait import wait_until
 
 TITLES = ["아리랑 (Arirang)", "Jingle Bells", "Silent Night", "도라지 타령 (Doraji taryeong)"]
+
+
+def dispose(window) -> None:
+    """Close and delete a window now, so no Qt object outlives its test."""
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
 
 
 def make_catalog(path):
@@ -44,7 +54,7 @@ def test_window_lists_the_catalog_and_searches_as_you_type(qapp, tmp_path, artif
         assert window.grab().save(str(shot))
         print(f"screenshot: {shot}")
     finally:
-        window.close()
+        dispose(window)
 
 
 def test_first_run_seeds_the_demo_catalog_without_freezing(qapp, tmp_path):
@@ -57,7 +67,7 @@ def test_first_run_seeds_the_demo_catalog_without_freezing(qapp, tmp_path):
                    and window.model.song_at(0)["title"] == "Jingle Bells",
                    what="Jingle Bells in the demo catalog")
     finally:
-        window.close()
+        dispose(window)
 
 
 def test_a_broken_catalog_is_reported_in_the_window(qapp, tmp_path):
@@ -72,4 +82,4 @@ def test_a_broken_catalog_is_reported_in_the_window(qapp, tmp_path):
         wait_until(lambda: "Could not open" in window.status_label.text(), what="the error")
         assert window.store is None
     finally:
-        window.close()
+        dispose(window)

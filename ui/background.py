@@ -50,7 +50,10 @@ def run_task(
     _running.add(task)
 
     def finish(callback, value) -> None:
-        _running.discard(task)
+        # Qt deletes the signals object once its queued events are done; only
+        # then does Python let go of the task (deleting it directly is unsafe).
+        task.signals.destroyed.connect(lambda: _running.discard(task))
+        task.signals.deleteLater()
         if callback is not None:
             callback(value)
 

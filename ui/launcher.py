@@ -13,6 +13,7 @@ from app.paths import default_db_path
 
 def start_gui(args: argparse.Namespace) -> int:
     """Open the main window on the catalog chosen by ``--db``/``NORAE_DB``."""
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
@@ -23,7 +24,12 @@ def start_gui(args: argparse.Namespace) -> int:
     window = MainWindow(default_db_path(args.db), seed_demo=not args.no_demo)
     window.show()
     window.load_catalog()
-    return app.exec()
+    code = app.exec()
+    # Delete the window while Qt is still up: left to interpreter shutdown,
+    # its destruction order can crash the process on exit.
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
