@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from app.catalog_store import CatalogStore
-from app.demo_catalog import install_demo_catalog
+from app.catalog_store import CatalogError, CatalogStore
+from app.demo_catalog import DemoCatalogError, install_demo_catalog
 from app.paths import index_dir_for
 from app.index_registry import ensure_indexes
 
@@ -38,7 +38,12 @@ def open_catalog(
     """
     store = CatalogStore(db_path)
     if seed_demo and needs_demo_catalog(store):
-        install_demo_catalog(store, progress=seed_progress)
+        try:
+            install_demo_catalog(store, progress=seed_progress)
+        except DemoCatalogError as exc:
+            store.close()
+            raise CatalogError(f"the bundled demo catalog is damaged ({exc}); "
+                               "reinstall Norae or use --no-demo") from exc
     if ensure_index_files:
         ensure_indexes(store, index_dir_for(db_path), progress=index_progress)
     return store

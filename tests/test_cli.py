@@ -128,3 +128,17 @@ def test_reindex_without_embeddings(capsys, tmp_path):
 def test_no_command_without_a_gui_explains_itself(capsys):
     assert main([]) == 2
     assert "desktop app" in capsys.readouterr().err
+
+
+def test_a_damaged_demo_catalog_is_a_plain_error_and_adds_nothing(capsys, tmp_path, monkeypatch):
+    from app import demo_catalog
+
+    damaged = tmp_path / "demo.jsonl.gz"
+    damaged.write_bytes(b"\x1f\x8b not really gzip")
+    original = demo_catalog.install_demo_catalog
+    monkeypatch.setattr("app.catalog_setup.install_demo_catalog",
+                        lambda store, progress=None: original(store, damaged, progress))
+    assert main(["--db", str(tmp_path / "x.sqlite"), "songs"]) == 2
+    assert "demo catalog is damaged" in capsys.readouterr().err
+    with CatalogStore(tmp_path / "x.sqlite") as store:
+        assert store.count_songs() == 0
