@@ -90,8 +90,6 @@ class CatalogStore:
         if existing is not None:
             return existing
         notes = sorted(record.notes, key=lambda n: n.onset_s)
-        rng = melody_range(notes)
-        tess = tessitura(notes)
         duration = record.duration_s
         if duration is None and notes:
             duration = max(n.offset_s for n in notes)
@@ -108,10 +106,6 @@ class CatalogStore:
             "file_hash": record.file_hash or None,
             "lyrics": record.lyrics,
             "original_key": record.original_key or estimate_key(notes),
-            "range_low": rng[0] if rng else None,
-            "range_high": rng[1] if rng else None,
-            "tessitura_low": tess[0] if tess else None,
-            "tessitura_high": tess[1] if tess else None,
             "audio_ref": record.audio_ref,
             "collection": record.collection,
             "search_text": search_key(f"{record.title} {record.artist}"),
@@ -125,7 +119,7 @@ class CatalogStore:
                 self.db["song_singers"].insert(
                     {"song_id": song_id, "singer_id": singer_id}, ignore=True
                 )
-            if notes:
+            if notes:  # also fills the song's range and tessitura columns
                 self.set_melody(song_id, notes, source=record.source_format or "notes")
         return song_id
 
