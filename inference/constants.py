@@ -23,3 +23,38 @@ MIDI_LOW = 36
 
 MIDI_HIGH = 84
 """Highest MIDI note the melody tools care about (C6, 1046.5 Hz)."""
+
+# --- Pitch model (melody encoder) -------------------------------------------
+
+PITCH_WINDOW_LEFT = 640
+"""Samples of analysis window before a frame's centre (40 ms)."""
+
+PITCH_WINDOW_RIGHT = 384
+"""Samples of analysis window after a frame's centre (24 ms). This lookahead,
+plus one capture block, bounds the live latency from sound to frame (44 ms)."""
+
+PITCH_N_FFT = 2048
+"""FFT size of the pitch front end (the 1024-sample window zero-padded)."""
+
+PITCH_BINS_PER_SEMITONE = 3
+"""Resolution of the log-frequency spectrum and of the pitch posterior
+(33.3 cents per bin); the decoder interpolates between bins."""
+
+PITCH_MIDI_MIN = 33.0
+"""MIDI pitch at the centre of posterior bin 0 (A1, 55 Hz)."""
+
+PITCH_N_BINS = 172
+"""Posterior bins: MIDI 33.0 ... 90.0 (55 Hz ... 1480 Hz) in 1/3 semitones,
+covering C2-C6 with margin."""
+
+PITCH_SPEC_MIDI_MIN = 24.0
+"""MIDI pitch of the lowest log-spectrum bin (C1, 32.7 Hz)."""
+
+PITCH_SPEC_BINS = 286
+"""Log-spectrum bins from PITCH_SPEC_MIDI_MIN in 1/3 semitones, up to MIDI 119
+(7.9 kHz, just under Nyquist); the model treats harmonics above as silent."""
+
+
+def pitch_bin_midi(index: float) -> float:
+    """MIDI pitch (float) at the centre of posterior bin ``index``."""
+    return PITCH_MIDI_MIN + index / PITCH_BINS_PER_SEMITONE
