@@ -7,8 +7,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 TORCH  := torch==2.13.0
+PYWORLD := pyworld==0.3.5
 
-.PHONY: run test setup-run setup-test demo-catalog bench-index clean-venv
+.PHONY: run test setup-run setup-test setup-train demo-catalog bench-index bench-melody \
+        train-melody clean-venv
 
 run: setup-run
 	$(BIN)/norae $(ARGS)
@@ -34,8 +36,31 @@ $(VENV)/.norae-run: pyproject.toml scripts/install_system.sh | $(VENV)/bin/pytho
 $(VENV)/.norae-test: pyproject.toml scripts/install_system.sh | $(VENV)/bin/python
 	scripts/install_system.sh test
 	$(PIP) install -q $(TORCH)
+	$(PIP) install -q "setuptools<81"
+	$(PIP) install -q --no-build-isolation $(PYWORLD)
 	$(PIP) install -q -e ".[test,train]"
 	touch $@ $(VENV)/.norae-run
+
+# Training data synthesis needs TTS voices, soundfonts and pyworld (which
+# builds only with setuptools<81); the benchmark needs the peer trackers.
+# torchaudio's only wheel here is a CUDA build that cannot load: the benchmark
+# stubs it, so it is removed if a peer pulled it in.
+setup-train: $(VENV)/.norae-train
+$(VENV)/.norae-train: $(VENV)/.norae-test
+	scripts/install_system.sh train
+	$(PIP) install -q -e ".[test,train,bench]"
+	$(PIP) uninstall -y -q torchaudio || true
+	touch $@
+
+# The whole melody-model pipeline: data (~25 min), training (~75 min on
+# 2 cores, resumable: rerun to continue), ONNX export with the parity check.
+train-melody: setup-train
+	$(BIN)/python -m training.melody_data.build
+	$(BIN)/python -m training.train_melody
+	$(BIN)/python -m training.export_melody
+
+bench-melody: setup-train
+	$(BIN)/python -m bench.melody_bench
 
 # Rebuild resources/demo_catalog/demo_catalog.jsonl.gz from the music21 corpus
 # and resources/demo_catalog/known_songs.txt (deterministic).

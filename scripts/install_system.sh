@@ -2,6 +2,8 @@
 # Install the Debian packages Norae needs, if any are missing.
 #   scripts/install_system.sh run    # what the desktop app needs
 #   scripts/install_system.sh test   # plus what the test suite needs
+#   scripts/install_system.sh train  # plus the voices and soundfonts of the
+#                                    # melody training data
 # As root it runs apt-get; otherwise it prints the exact apt line and fails.
 set -euo pipefail
 
@@ -18,12 +20,23 @@ test_pkgs=(
   pulseaudio pulseaudio-utils   # virtual microphone for the live-capture test
   alsa-utils
   xvfb xauth x11-utils          # the real-window test under a virtual X server
+  festival festvox-kallpc16k    # one TTS voice, espeak-ng and a small soundfont
+  espeak-ng fluidsynth          # for the training-data generator's tests
+  timgm6mb-soundfont
+)
+train_pkgs=(
+  festvox-kdlpc16k festvox-us-slt-hts festvox-italp16k festvox-itapc16k
+  festvox-ca-ona-hts festvox-czech-dita festvox-czech-krb festvox-czech-machac
+  festvox-czech-ph festvox-suopuhe-lj festvox-suopuhe-mv festvox-ru
+  festvox-hi-nsk festvox-mr-nsk festvox-te-nsk
+  fluid-soundfont-gm
 )
 
 want=("${run_pkgs[@]}")
-if [[ "${1:-run}" == "test" ]]; then
-  want+=("${test_pkgs[@]}")
-fi
+case "${1:-run}" in
+  test) want+=("${test_pkgs[@]}") ;;
+  train) want+=("${test_pkgs[@]}" "${train_pkgs[@]}") ;;
+esac
 
 missing=()
 for pkg in "${want[@]}"; do

@@ -1,0 +1,1 @@
+"""Training code for Norae's models (never imported by the runtime)."""
