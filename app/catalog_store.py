@@ -120,12 +120,18 @@ class CatalogStore:
                     {"song_id": song_id, "singer_id": singer_id}, ignore=True
                 )
             if notes:  # also fills the song's range and tessitura columns
-                self.set_melody(song_id, notes, source=record.source_format or "notes")
+                self.set_melody(song_id, notes, source=record.source_format or "notes",
+                                sung_range=record.sung_range)
         return song_id
 
-    def set_melody(self, song_id: int, notes: list[Note], source: str) -> None:
-        """Replace a song's melody (and its range/tessitura) in one transaction."""
-        rng, tess = melody_range(notes), tessitura(notes)
+    def set_melody(self, song_id: int, notes: list[Note], source: str,
+                   sung_range: tuple[int, int] | None = None) -> None:
+        """Replace a song's melody (and its range/tessitura) in one transaction.
+
+        sung_range: the sustained range of an analysed recording, which ignores
+        short glitches; by default the range is the notes' lowest and highest.
+        """
+        rng, tess = sung_range or melody_range(notes), tessitura(notes)
         with self.db.atomic():
             self.db["melodies"].upsert(
                 {"song_id": song_id, "source": source, "n_notes": len(notes),

@@ -2,7 +2,7 @@
 
 ``norae`` alone starts the desktop app (the UI layer passes ``start_gui``);
 subcommands work on the same catalog: ``import``, ``songs``, ``info``,
-``reindex``, ``doctor``. ``--db PATH`` picks the catalog (else ``NORAE_DB``,
+``reindex``, ``doctor``; ``pitch`` and ``notes`` analyse an audio file. ``--db PATH`` picks the catalog (else ``NORAE_DB``,
 else the user data dir); ``--json`` prints machine-readable output.
 """
 
@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from tqdm import tqdm
 
 from app import doctor
+from app.cli_audio import add_audio_commands, cmd_audio
 from app.catalog_setup import open_catalog
 from app.catalog_store import CatalogError, CatalogStore
 from app.cli_format import duration_text, range_text, table
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="rebuild every vector index from the database")
     commands.add_parser("doctor", parents=[common],
                         help="check audio devices, models, database and indexes")
+    add_audio_commands(commands, common)
     return parser
 
 
@@ -151,6 +153,7 @@ def cmd_doctor(args, store: CatalogStore) -> int:
 
 COMMANDS = {"import": cmd_import, "songs": cmd_songs, "info": cmd_info,
             "reindex": cmd_reindex, "doctor": cmd_doctor}
+AUDIO_COMMANDS = ("pitch", "notes")
 
 
 def main(argv: Sequence[str] | None = None, start_gui: GuiStarter | None = None) -> int:
@@ -161,6 +164,8 @@ def main(argv: Sequence[str] | None = None, start_gui: GuiStarter | None = None)
                   file=sys.stderr)
             return 2
         return start_gui(args)
+    if args.command in AUDIO_COMMANDS:
+        return cmd_audio(args)
     db_path = default_db_path(args.db)
     try:
         store = open_catalog(db_path, seed_demo=not args.no_demo,

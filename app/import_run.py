@@ -16,8 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.audio_decode import AudioDecodeError
 from app.catalog_store import CatalogStore
 from app.importers import SUPPORTED_EXTENSIONS, ImportFileError, NotASongFileError, parse_file
+from app.melody_extraction import PitchModelError, analyse_file
+from app.song_record import SongRecord
 
 Progress = Callable[[int, int, Path], None]
 """progress(done, total, current_path) — called before each file."""
@@ -118,11 +121,29 @@ def import_file(store: CatalogStore, path: Path) -> tuple[str, int | str]:
         return _fail(store, key, file_hash, f"cannot read file: {exc.strerror or exc}")
     except Exception as exc:  # a parser bug must not stop an import of a thousand files
         return _fail(store, key, file_hash, f"unexpected error ({type(exc).__name__}: {exc})")
+    if record.source_format == "audio":
+        try:
+            attach_sung_melody(record, path)
+        except AudioDecodeError as exc:
+            return _fail(store, key, file_hash, exc.reason)
+        except PitchModelError as exc:
+            return _fail(store, key, file_hash, f"cannot analyse the melody: {exc}")
     record.file_hash = file_hash
     with store.db.atomic():
         song_id = store.add_song(record)
         store.record_import(key, file_hash, "imported", song_id=song_id)
     return "added", song_id
+
+
+def attach_sung_melody(record: SongRecord, path: Path) -> None:
+    """Hear the sung melody of an audio file and put its notes, sustained range
+    and key on the record (before the write transaction: this takes seconds)."""
+    analysis = analyse_file(path)
+    record.notes = analysis.notes
+    summary = analysis.summary
+    if summary.range_low is not None and summary.range_high is not None:
+        record.sung_range = (summary.range_low, summary.range_high)
+    record.original_key = record.original_key or summary.key
 
 
 def _fail(store: CatalogStore, key: str, file_hash: str, reason: str) -> tuple[str, str]:

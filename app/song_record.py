@@ -56,6 +56,9 @@ class SongRecord:
     collection: str = ""
     singers: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    sung_range: tuple[int, int] | None = None
+    """(low, high) MIDI the singer sustained, when the notes were heard in a
+    recording; None means the notes' own lowest and highest."""
 
     def __post_init__(self) -> None:
         if self.singer_gender not in SINGER_GENDERS:

@@ -1,0 +1,93 @@
+"""``norae pitch AUDIO`` and ``norae notes AUDIO``: what Norae hears in a file.
+
+Neither needs the catalog. ``--json`` prints the raw numbers; otherwise a
+readable summary (range as note names, e.g. "G2–E4").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import numpy as np
+
+from app.audio_decode import AudioDecodeError
+from app.cli_format import table
+from app.melody_extraction import MelodyAnalysis, PitchModelError, analyse_file
+from app.melody_stats import note_name
+
+CONTOUR_STEP_S = 0.25
+"""Seconds between the lines of the readable pitch contour."""
+
+
+def add_audio_commands(commands, common: argparse.ArgumentParser) -> None:
+    p = commands.add_parser("pitch", parents=[common], help="frame-by-frame pitch of an audio file")
+    p.add_argument("audio", metavar="AUDIO", help="wav/flac/ogg/mp3/m4a file")
+    p = commands.add_parser("notes", parents=[common],
+                            help="notes, vocal range and key of an audio file")
+    p.add_argument("audio", metavar="AUDIO", help="wav/flac/ogg/mp3/m4a file")
+
+
+def _cents_text(midi: float) -> str:
+    cents = int(round((midi - round(midi)) * 100))
+    return f"{note_name(midi)} {cents:+d}c" if cents else note_name(midi)
+
+
+def _hz_to_midi(hz: float) -> float:
+    return 69.0 + 12.0 * math.log2(hz / 440.0)
+
+
+def pitch_text(path: str, analysis: MelodyAnalysis) -> str:
+    track = analysis.track
+    voiced = track.f0_hz > 0
+    lines = [f"{path}: {analysis.duration_s:.2f} s, {len(track)} frames every "
+             f"{track.hop_s * 1000:.0f} ms, voiced {100.0 * voiced.mean() if len(track) else 0:.0f} %"]
+    if voiced.any():
+        median = float(np.median(track.f0_hz[voiced]))
+        lines.append(f"Median pitch: {_cents_text(_hz_to_midi(median))} ({median:.1f} Hz)")
+        step = max(1, int(round(CONTOUR_STEP_S / track.hop_s)))
+        rows = []
+        for i in range(0, len(track), step):
+            f0 = float(track.f0_hz[i])
+            rows.append((f"{i * track.hop_s:7.2f}", _cents_text(_hz_to_midi(f0)) if f0 > 0 else "·",
+                         f"{f0:7.1f}" if f0 > 0 else "", f"{track.voiced_prob[i]:.2f}"))
+        lines.append(table(("time s", "note", "Hz", "voiced"), rows, (7, 10, 7, 6)))
+    else:
+        lines.append("No sung or hummed pitch found.")
+    return "\n".join(lines)
+
+
+def notes_text(path: str, analysis: MelodyAnalysis) -> str:
+    s = analysis.summary
+    lines = [f"{path}: {analysis.duration_s:.2f} s, {len(analysis.notes)} notes, "
+             f"{s.sung_seconds:.1f} s sung"]
+    if analysis.notes:
+        rows = [(f"{n.onset_s:7.2f}", f"{n.duration_s:5.2f}", _cents_text(n.pitch))
+                for n in analysis.notes]
+        lines.append(table(("onset s", "len s", "note"), rows, (8, 6, 10)))
+    lines.append(f"Range: {s.range_text or 'not enough sustained singing to tell'}")
+    if s.tessitura:
+        lines.append(f"Tessitura: {note_name(s.tessitura[0])}–{note_name(s.tessitura[1])}")
+    if s.key:
+        lines.append(f"Key: {s.key}")
+    return "\n".join(lines)
+
+
+def cmd_audio(args: argparse.Namespace) -> int:
+    """Run ``pitch`` or ``notes`` on ``args.audio``; 2 on unreadable audio or a missing model."""
+    try:
+        analysis = analyse_file(args.audio)
+    except AudioDecodeError as exc:
+        print(f"norae: {exc}", file=sys.stderr)
+        return 2
+    except PitchModelError as exc:
+        print(f"norae: {exc}. Run `norae doctor` to check the installation.", file=sys.stderr)
+        return 2
+    if args.command == "pitch":
+        payload, text = analysis.pitch_json(), pitch_text(args.audio, analysis)
+    else:
+        payload, text = analysis.notes_json(), notes_text(args.audio, analysis)
+    print(json.dumps(payload, ensure_ascii=False) if args.json else text)
+    return 0

@@ -1,0 +1,22 @@
+"""Where melody training keeps its runs (outside git).
+
+``NORAE_TRAIN_CACHE`` overrides the cache root (default ``~/.cache/norae-train``);
+the generated dataset lives in ``<root>/melody/v1`` (see
+:func:`training.melody_data.clip_format.default_data_dir`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from training.melody_data.clip_format import default_data_dir
+
+
+def data_dir() -> Path:
+    """The generated melody dataset (train/, val/, bench/ shards)."""
+    return default_data_dir()
+
+
+def run_dir(name: str = "melody-run") -> Path:
+    """Checkpoints and logs of a training run: ``<root>/runs/<name>``."""
+    return default_data_dir().parent.parent / "runs" / name

@@ -1,0 +1,161 @@
+"""Train the melody model. Resumable; reproducible from its command line.
+
+    python -m training.train_melody [--data DIR] [--run DIR] [--steps N]
+
+Checkpoints go to ``RUN/last.pt`` every ``--checkpoint-every`` steps and the
+best validation model to ``RUN/best.pt``; rerunning the same command resumes
+from ``last.pt``. Data comes from ``python -m training.melody_data.build``.
+Export with ``python -m training.export_melody``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from training.melody_batches import BatchStream
+from training.melody_model import MelodyNet, MelodyNetConfig, count_macs_per_frame
+from training.melody_paths import data_dir, run_dir
+from training.melody_validation import ValidationSet
+
+VOICING_LOSS_WEIGHT = 0.5
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", type=Path, default=None, help="dataset dir (default: the training cache)")
+    p.add_argument("--run", type=Path, default=None, help="run dir for checkpoints and logs")
+    p.add_argument("--steps", type=int, default=2200)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--crop-frames", type=int, default=250)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--channels", type=int, default=16)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--checkpoint-every", type=int, default=100)
+    p.add_argument("--validate-every", type=int, default=200, help="steps per segment")
+    return p.parse_args(argv)
+
+
+def losses(net: MelodyNet, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(pitch cross-entropy on voiced in-range frames, voicing BCE on all frames)."""
+    logits, voicing_logit, _ = net(batch["features"])
+    log_probs = torch.log_softmax(logits, dim=-1)
+    per_frame = -(batch["target"] * log_probs).sum(dim=-1)
+    mask = batch["pitch_mask"].float()
+    pitch = (per_frame * mask).sum() / mask.sum().clamp(min=1.0)
+    voicing = torch.nn.functional.binary_cross_entropy_with_logits(voicing_logit, batch["voiced"])
+    return pitch, voicing
+
+
+def train_step(net, optimizer, batch, lr: float) -> tuple[float, float]:
+    """One optimiser step; returns (pitch loss, voicing loss)."""
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    pitch_loss, voicing_loss = losses(net, batch)
+    loss = pitch_loss + VOICING_LOSS_WEIGHT * voicing_loss
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    optimizer.step()
+    return pitch_loss.item(), voicing_loss.item()
+
+
+def lr_at(step: int, total: int, peak: float, warmup: int = 100) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return peak * (0.02 + 0.98 * 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress))))
+
+
+def save_checkpoint(path: Path, net, optimizer, step: int, args, best: float) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save({
+        "model": net.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
+        "config": net.config.to_dict(), "args": {k: str(v) for k, v in vars(args).items()}, "best": best,
+    }, tmp)
+    tmp.replace(path)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    data = args.data or data_dir()
+    run = args.run or run_dir()
+    run.mkdir(parents=True, exist_ok=True)
+    log = (run / "train.log").open("a")
+
+    def say(msg: str) -> None:
+        print(msg, flush=True)
+        log.write(msg + "\n")
+        log.flush()
+
+    net = MelodyNet(MelodyNetConfig(channels=args.channels))
+    optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    step, best = 0, -1.0
+    last = run / "last.pt"
+    if last.exists():
+        state = torch.load(last, map_location="cpu")
+        net.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        step, best = int(state["step"]), float(state["best"])
+        say(f"resumed at step {step} (best val RPA {best:.4f})")
+    say(f"params {sum(p.numel() for p in net.parameters())}, MAC/frame {count_macs_per_frame(net)}")
+
+    from training.melody_data.augment import set_babble_bank
+    from training.melody_data.clip_format import load_split
+
+    if (data / "babble.npy").is_file():  # speech the babble noise is cut from
+        set_babble_bank(np.load(data / "babble.npy"))
+    validation = ValidationSet(load_split(data, "val"), seed=args.seed)
+    started, first_step = time.time(), step
+    n_shards = -1
+    net.train()
+    while step < args.steps:
+        # Batches are made in a worker process, seeded by the step they start
+        # at, so a resumed run continues as the uninterrupted one would. Data
+        # is (re)loaded at the start of each segment, which also picks up
+        # shards a still-running data build has added since.
+        shards = sorted((data / "train").glob("shard_*.npz"))
+        if len(shards) != n_shards:
+            train = load_split(data, "train")
+            n_shards = len(shards)
+            say(f"data: {len(train['voice'])} train clips in {n_shards} shards, "
+                f"{validation.n_clips} val clips")
+        segment_end = min(args.steps, (step // args.validate_every + 1) * args.validate_every)
+        stream = BatchStream(train, batch_size=args.batch_size, crop_frames=args.crop_frames,
+                             seed=args.seed * 1_000_003 + step)
+        loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4)
+        for batch in loader:
+            if step >= segment_end:
+                break
+            pitch_loss, voicing_loss = train_step(net, optimizer, batch, lr_at(step, args.steps, args.lr))
+            step += 1
+            if step % 20 == 0:
+                rate = (time.time() - started) / max(1, step - first_step)
+                say(f"step {step} pitch {pitch_loss:.3f} voicing {voicing_loss:.3f} "
+                    f"lr {optimizer.param_groups[0]['lr']:.2e} {rate:.2f} s/step")
+            if step % args.checkpoint_every == 0:
+                save_checkpoint(last, net, optimizer, step, args, best)
+        del loader
+        net.eval()
+        metrics = validation.evaluate(net)
+        net.train()
+        say(f"val step {step} " + json.dumps(metrics))
+        if metrics["rpa"] > best:
+            best = metrics["rpa"]
+            save_checkpoint(run / "best.pt", net, optimizer, step, args, best)
+        save_checkpoint(last, net, optimizer, step, args, best)
+    say(f"done at step {step}; best val RPA {best:.4f}; {time.time() - started:.0f} s this run")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
