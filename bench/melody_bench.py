@@ -52,10 +52,11 @@ import numpy as np
 
 from bench.peer_pitch import PEERS, PeerUnavailable, PitchFn, load_norae
 from inference.constants import HOP_S, HOP_SAMPLES, SAMPLE_RATE
+from training.melody_data.clip_format import default_data_dir
 
 CENT_TOLERANCE = 50.0
 KNOWN_CONDITIONS = ("voice_clean", "voice_noisy", "accomp0_clean", "accomp0_noisy")
-DEFAULT_SET_DIR = Path.home() / ".cache" / "norae-train" / "melody" / "v1" / "bench"
+DEFAULT_SET_DIR = default_data_dir() / "bench"  # honours NORAE_TRAIN_CACHE
 ALL_METHODS = ("norae", "pyin", "crepe-tiny", "pesto")
 SCORE_KEYS = ("rpa", "rca", "vr", "vfa", "octave_err")
 
