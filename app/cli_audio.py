@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 
 import numpy as np
@@ -17,6 +16,7 @@ from app.audio_decode import AudioDecodeError
 from app.cli_format import table
 from app.melody_extraction import MelodyAnalysis, PitchModelError, analyse_file
 from app.melody_stats import note_name
+from inference.pitch_decode import hz_to_midi
 
 CONTOUR_STEP_S = 0.25
 """Seconds between the lines of the readable pitch contour."""
@@ -35,10 +35,6 @@ def _cents_text(midi: float) -> str:
     return f"{note_name(midi)} {cents:+d}c" if cents else note_name(midi)
 
 
-def _hz_to_midi(hz: float) -> float:
-    return 69.0 + 12.0 * math.log2(hz / 440.0)
-
-
 def pitch_text(path: str, analysis: MelodyAnalysis) -> str:
     track = analysis.track
     voiced = track.f0_hz > 0
@@ -46,12 +42,12 @@ def pitch_text(path: str, analysis: MelodyAnalysis) -> str:
              f"{track.hop_s * 1000:.0f} ms, voiced {100.0 * voiced.mean() if len(track) else 0:.0f} %"]
     if voiced.any():
         median = float(np.median(track.f0_hz[voiced]))
-        lines.append(f"Median pitch: {_cents_text(_hz_to_midi(median))} ({median:.1f} Hz)")
+        lines.append(f"Median pitch: {_cents_text(hz_to_midi(median))} ({median:.1f} Hz)")
         step = max(1, int(round(CONTOUR_STEP_S / track.hop_s)))
         rows = []
         for i in range(0, len(track), step):
             f0 = float(track.f0_hz[i])
-            rows.append((f"{i * track.hop_s:7.2f}", _cents_text(_hz_to_midi(f0)) if f0 > 0 else "·",
+            rows.append((f"{i * track.hop_s:7.2f}", _cents_text(hz_to_midi(f0)) if f0 > 0 else "·",
                          f"{f0:7.1f}" if f0 > 0 else "", f"{track.voiced_prob[i]:.2f}"))
         lines.append(table(("time s", "note", "Hz", "voiced"), rows, (7, 10, 7, 6)))
     else:

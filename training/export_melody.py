@@ -63,11 +63,12 @@ def check_parity(net: MelodyNet, path: Path, frames: int = 300) -> float:
 
     rng = np.random.default_rng(1234)
     features = rng.random((1, frames, FEATURE_DIM), dtype=np.float32)
+    caches = net.zero_caches(1)
     with torch.no_grad():
-        post, voiced, *_ = ExportedMelodyNet(net)(torch.from_numpy(features), *net.zero_caches(1))
+        post, voiced, *_ = ExportedMelodyNet(net)(torch.from_numpy(features), *caches)
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     feed = {"features": features}
-    feed.update({n: c.numpy() for n, c in zip(cache_names(len(net.zero_caches(1))), net.zero_caches(1))})
+    feed.update({n: c.numpy() for n, c in zip(cache_names(len(caches)), caches)})
     o_post, o_voiced = session.run(["posterior", "voiced_prob"], feed)
     return float(max(np.abs(o_post - post.numpy()).max(), np.abs(o_voiced - voiced.numpy()).max()))
 

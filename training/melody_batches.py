@@ -16,6 +16,7 @@ from inference.constants import (
     PITCH_MIDI_MIN,
     PITCH_N_BINS,
 )
+from inference.pitch_decode import hz_to_midi
 from inference.pitch_features import pitch_features
 from training.melody_data.augment import mix_example
 
@@ -31,11 +32,7 @@ TARGET_SIGMA_BINS = 0.75
 
 def hz_to_bin(f0_hz: np.ndarray) -> np.ndarray:
     """f0 [T] Hz -> fractional posterior bin [T] (nan where f0 <= 0)."""
-    f0 = np.asarray(f0_hz, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        midi = 69.0 + 12.0 * np.log2(f0 / 440.0)
-    midi[f0 <= 0] = np.nan
-    return (midi - PITCH_MIDI_MIN) * PITCH_BINS_PER_SEMITONE
+    return (hz_to_midi(f0_hz) - PITCH_MIDI_MIN) * PITCH_BINS_PER_SEMITONE
 
 
 def soft_targets(f0_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -9,24 +9,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from training.melody_batches import BatchMaker, hz_to_bin
+from inference.pitch_decode import hz_to_midi, local_average_midi
+from training.melody_batches import BatchMaker
 
 CONDITIONS = (("voice", "none", None), ("accomp0", "paired", 0.0))
 
 
-def decode_argmax_midi(posterior: np.ndarray, radius: int = 2) -> np.ndarray:
-    """posterior [T, P] -> fractional bin [T]: weighted mean around the argmax."""
-    peak = posterior.argmax(axis=-1)
-    idx = np.clip(peak[:, None] + np.arange(-radius, radius + 1)[None, :], 0, posterior.shape[1] - 1)
-    w = np.take_along_axis(posterior, idx, axis=1)
-    return (w * idx).sum(axis=1) / np.maximum(w.sum(axis=1), 1e-9)
-
-
-def frame_metrics(est_bins: np.ndarray, est_voiced: np.ndarray, ref_f0: np.ndarray) -> dict[str, float]:
+def frame_metrics(est_midi: np.ndarray, est_voiced: np.ndarray, ref_f0: np.ndarray) -> dict[str, float]:
     """Raw pitch accuracy, octave-error rate and voicing recall/false alarm on flat arrays."""
-    ref_bins = hz_to_bin(ref_f0)
     ref_voiced = ref_f0 > 0
-    diff_semitones = (est_bins - ref_bins) / 3.0
+    diff_semitones = est_midi - hz_to_midi(ref_f0)
     correct = ref_voiced & (np.abs(diff_semitones) <= 0.5)
     octave = ref_voiced & ~correct & (np.abs(np.abs(diff_semitones) - 12.0) <= 0.5)
     n_voiced = max(1, int(ref_voiced.sum()))
@@ -57,13 +49,13 @@ class ValidationSet:
         """Metrics per condition plus ``rpa``: the mean RPA over conditions."""
         out: dict[str, float] = {}
         for name, (features, f0) in self.sets.items():
-            bins, voiced = [], []
+            midi, voiced = [], []
             for i in range(0, len(features), batch):
                 logits, v_logit, _ = net(torch.from_numpy(features[i:i + batch]))
                 post = torch.softmax(logits, dim=-1).numpy()
-                bins.append(np.stack([decode_argmax_midi(p) for p in post]))
+                midi.append(np.stack([local_average_midi(p) for p in post]))
                 voiced.append(torch.sigmoid(v_logit).numpy() >= 0.5)
-            m = frame_metrics(np.concatenate(bins).ravel(), np.concatenate(voiced).ravel(), f0.ravel())
+            m = frame_metrics(np.concatenate(midi).ravel(), np.concatenate(voiced).ravel(), f0.ravel())
             out.update({f"{name}_{k}": round(v, 4) for k, v in m.items()})
         out["rpa"] = round(float(np.mean([out[f"{n}_rpa"] for n, _, _ in CONDITIONS])), 4)
         return out

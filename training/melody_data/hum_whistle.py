@@ -38,6 +38,16 @@ def hum_envelope(rng: np.random.Generator, warp: float, median_hz: float) -> tup
     return (db - db.max()) * np.log(10.0) / 10.0, ap
 
 
+def note_frame_spans(notes, n: int):
+    """(first, end) contour frames of each note, clipped to ``n`` frames;
+    notes shorter than two frames are skipped."""
+    for note in notes:
+        a = max(0, round(note.onset_s / CONTOUR_PERIOD_S))
+        b = min(n, round(note.offset_s / CONTOUR_PERIOD_S))
+        if b - a >= 2:
+            yield a, b
+
+
 def hum_plan(clip: ClipMelody, rng: np.random.Generator) -> FramePlan:
     """Frame plan of a hummed clip: legato or re-articulated ("hm-hm") notes."""
     plan = FramePlan.silent()
@@ -46,11 +56,7 @@ def hum_plan(clip: ClipMelody, rng: np.random.Generator) -> FramePlan:
     voiced = np.zeros(n, bool)
     rearticulate = rng.uniform(0.0, 0.8)
     prev_end = -100
-    for note in clip.notes:
-        a = max(0, round(note.onset_s / CONTOUR_PERIOD_S))
-        b = min(n, round(note.offset_s / CONTOUR_PERIOD_S))
-        if b - a < 2:
-            continue
+    for a, b in note_frame_spans(clip.notes, n):
         plan.source[a:b] = 0.0
         voiced[a:b] = True
         plan.gain_db[a:b] = note_envelope_db(rng, b - a) + rng.normal(0, 1.5)
@@ -95,11 +101,7 @@ def whistle_clip(clip: ClipMelody, rng: np.random.Generator) -> tuple[np.ndarray
     amp = np.zeros(n)
     tongued = rng.uniform(0.0, 0.7)
     prev_end = -100
-    for note in clip.notes:
-        a = max(0, round(note.onset_s / CONTOUR_PERIOD_S))
-        b = min(n, round(note.offset_s / CONTOUR_PERIOD_S))
-        if b - a < 2:
-            continue
+    for a, b in note_frame_spans(clip.notes, n):
         level = 10 ** (rng.normal(0.0, 2.0) / 20)
         amp[a:b] = level * np.linspace(1.0, 10 ** (rng.uniform(-6.0, 3.0) / 20), b - a)
         if a - prev_end <= 2 and rng.random() < tongued:
