@@ -44,6 +44,8 @@ def harmonic_offsets() -> list[int]:
 class MelodyNetConfig:
     channels: int = 16
     voicing_channels: int = 32
+    freq_kernel: int = 5
+    """Pitch-axis taps of the dilated blocks (the first block always has 5)."""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -90,14 +92,14 @@ class MelodyNet(nn.Module):
     def __init__(self, config: MelodyNetConfig = MelodyNetConfig()):
         super().__init__()
         self.config = config
-        c, v = config.channels, config.voicing_channels
+        c, v, kf = config.channels, config.voicing_channels, config.freq_kernel
         n_h = len(HARMONICS)
         self.blocks = nn.ModuleList([
             ConvBlock(n_h, c, 3, 5, 1, 1),
-            ConvBlock(c, c, 3, 5, 2, 1),
+            ConvBlock(c, c, 3, kf, 2, 1),
             ConvBlock(c, c, 1, 13, 1, PITCH_BINS_PER_SEMITONE),  # one octave, semitone taps
-            ConvBlock(c, c, 3, 5, 4, 1),
-            ConvBlock(c, c, 3, 5, 8, 1),
+            ConvBlock(c, c, 3, kf, 4, 1),
+            ConvBlock(c, c, 3, kf, 8, 1),
         ])
         self.pitch_out = nn.Conv2d(c, 1, 1)
         self.voicing = nn.ModuleList([

@@ -17,6 +17,6 @@ def data_dir() -> Path:
     return default_data_dir()
 
 
-def run_dir(name: str = "melody-run") -> Path:
+def run_dir(name: str = "melody-c32") -> Path:
     """Checkpoints and logs of a training run: ``<root>/runs/<name>``."""
     return default_data_dir().parent.parent / "runs" / name

@@ -31,11 +31,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, default=None, help="dataset dir (default: the training cache)")
     p.add_argument("--run", type=Path, default=None, help="run dir for checkpoints and logs")
-    p.add_argument("--steps", type=int, default=2200)
+    p.add_argument("--steps", type=int, default=1200)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--crop-frames", type=int, default=250)
     p.add_argument("--lr", type=float, default=3e-3)
-    p.add_argument("--channels", type=int, default=16)
+    p.add_argument("--channels", type=int, default=32)
+    p.add_argument("--freq-kernel", type=int, default=3, help="pitch-axis taps of the dilated blocks")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--checkpoint-every", type=int, default=100)
@@ -97,7 +98,7 @@ def main(argv=None) -> int:
         log.write(msg + "\n")
         log.flush()
 
-    net = MelodyNet(MelodyNetConfig(channels=args.channels))
+    net = MelodyNet(MelodyNetConfig(channels=args.channels, freq_kernel=args.freq_kernel))
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best = 0, -1.0
     last = run / "last.pt"
