@@ -58,3 +58,29 @@ PITCH_SPEC_BINS = 286
 def pitch_bin_midi(index: float) -> float:
     """MIDI pitch (float) at the centre of posterior bin ``index``."""
     return PITCH_MIDI_MIN + index / PITCH_BINS_PER_SEMITONE
+
+# --- Hum search (hum encoder) -----------------------------------------------
+
+CONTOUR_HOP_S = 0.05
+"""Seconds between frames of a melody contour (20 frames/s): the pitch line,
+in MIDI, that both catalog melodies and hummed queries are reduced to."""
+
+HUM_WINDOW_FRAMES = 120
+"""Contour frames per hum-encoder window (6 s)."""
+
+HUM_CATALOG_HOP_FRAMES = 20
+"""Catalog windows start every this many contour frames (1 s)."""
+
+HUM_QUERY_SCALES = (0.74, 0.86, 1.0, 1.16, 1.35)
+"""Time stretches applied to a query before cutting its windows, so a hum
+sung 35 % slower or faster than the catalog melody still meets windows of
+about its own tempo (neighbouring scales are 16 % apart)."""
+
+HUM_PITCH_CLIP = 24.0
+"""Semitones from a window's median pitch beyond which the encoder input is clipped."""
+
+HUM_EMBED_DIM = 64
+"""Size of the hum encoder's L2-normalised window embedding."""
+
+HUM_MIN_SUNG = 0.25
+"""Windows with less of their length sung than this are not indexed or searched."""

@@ -16,11 +16,16 @@ import numpy as np
 
 from inference.constants import SAMPLE_RATE
 
-from .clip_format import CLIP_SAMPLES, LABEL_FRAMES
-from .f0_contour import CONTOUR_PERIOD_S, draw_style, midi_to_hz, pitch_contour
+from .f0_contour import (
+    CONTOUR_PERIOD_S,
+    SingingStyle,
+    draw_style,
+    midi_to_hz,
+    pitch_contour,
+)
 from .melodies import ClipMelody
 from .voice_synth import note_envelope_db
-from .world_render import CONTOUR_FRAMES, FREQS, SILENCE, FramePlan
+from .world_render import FRAME_SAMPLES, FREQS, SILENCE, FramePlan, contour_frames
 
 
 def hum_envelope(rng: np.random.Generator, warp: float, median_hz: float) -> tuple[np.ndarray, np.ndarray]:
@@ -48,11 +53,13 @@ def note_frame_spans(notes, n: int):
             yield a, b
 
 
-def hum_plan(clip: ClipMelody, rng: np.random.Generator) -> FramePlan:
-    """Frame plan of a hummed clip: legato or re-articulated ("hm-hm") notes."""
-    plan = FramePlan.silent()
-    n = CONTOUR_FRAMES
-    midi = pitch_contour(clip.notes, draw_style(rng), rng, n)
+def hum_plan(clip: ClipMelody, rng: np.random.Generator, *,
+             style: SingingStyle | None = None) -> FramePlan:
+    """Frame plan of a hummed clip, ``clip.seconds`` long: legato or re-articulated
+    ("hm-hm") notes; ``style`` None draws a random singer from ``rng``."""
+    n = contour_frames(clip.seconds)
+    plan = FramePlan.silent(n)
+    midi = pitch_contour(clip.notes, style or draw_style(rng), rng, n)
     voiced = np.zeros(n, bool)
     rearticulate = rng.uniform(0.0, 0.8)
     prev_end = -100
@@ -92,10 +99,14 @@ def _band_noise(rng: np.random.Generator, n: int, low_hz: float, high_hz: float)
     return out / (np.std(out) + 1e-12)
 
 
-def whistle_clip(clip: ClipMelody, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(audio float32 [CLIP_SAMPLES] unnormalised, f0 labels float32 [LABEL_FRAMES])."""
-    n = CONTOUR_FRAMES
-    midi = pitch_contour(clip.notes, draw_style(rng, "whistle"), rng, n)
+def whistle_clip(clip: ClipMelody, rng: np.random.Generator, *,
+                 style: SingingStyle | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(audio float32 [S] unnormalised, f0 labels float32 [S // HOP_SAMPLES + 1]),
+    S = ``clip.seconds`` of samples (CLIP_SAMPLES and LABEL_FRAMES for 4 s);
+    ``style`` None draws a random whistler from ``rng``."""
+    n = contour_frames(clip.seconds)
+    n_samples = (n - 1) * FRAME_SAMPLES
+    midi = pitch_contour(clip.notes, style or draw_style(rng, "whistle"), rng, n)
     lo, hi = 69 + 12 * np.log2(np.array(WHISTLE_HZ) / 440.0)
     f0 = midi_to_hz(np.clip(midi, lo, hi))
     amp = np.zeros(n)
@@ -110,17 +121,17 @@ def whistle_clip(clip: ClipMelody, rng: np.random.Generator) -> tuple[np.ndarray
         amp[a:a + attack] *= np.linspace(0.0, 1.0, attack + 1)[1:]
         prev_end = b
     t_frames = np.arange(n) * CONTOUR_PERIOD_S
-    t = np.arange(CLIP_SAMPLES) / SAMPLE_RATE
+    t = np.arange(n_samples) / SAMPLE_RATE
     f0_s = np.interp(t, t_frames, f0)
     amp_s = np.interp(t, t_frames, amp)
     phase = 2 * np.pi * np.cumsum(f0_s) / SAMPLE_RATE + rng.uniform(0, 2 * np.pi)
     h2, h3 = 10 ** (rng.uniform(-40.0, -22.0) / 20), 10 ** (rng.uniform(-55.0, -35.0) / 20)
     tone = np.sin(phase) + h2 * np.sin(2 * phase + 1.0) + h3 * np.sin(3 * phase + 2.0)
-    hiss = _band_noise(rng, CLIP_SAMPLES, 800.0, 7000.0) * 10 ** (rng.uniform(-32.0, -16.0) / 20)
-    air = _band_noise(rng, CLIP_SAMPLES, 200.0, 3000.0) * 10 ** (rng.uniform(-60.0, -45.0) / 20)
+    hiss = _band_noise(rng, n_samples, 800.0, 7000.0) * 10 ** (rng.uniform(-32.0, -16.0) / 20)
+    air = _band_noise(rng, n_samples, 200.0, 3000.0) * 10 ** (rng.uniform(-60.0, -45.0) / 20)
     audio = amp_s * tone + np.sqrt(amp_s) * hiss * np.sqrt(max(amp.max(), 1e-9)) + air
-    labels = f0[::2][:LABEL_FRAMES].copy()
-    amp_frames = amp[::2][:LABEL_FRAMES]
+    labels = f0[::2].copy()
+    amp_frames = amp[::2]
     peak = amp_frames.max()
     labels[(amp_frames <= 0) | (amp_frames < peak * 10 ** (-TONE_GATE_DB / 20))] = 0.0
     return audio.astype(np.float32), labels.astype(np.float32)

@@ -20,10 +20,23 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import median_filter
 
-from .f0_contour import CONTOUR_PERIOD_S, draw_style, midi_to_hz, pitch_contour
+from .f0_contour import (
+    CONTOUR_PERIOD_S,
+    SingingStyle,
+    draw_style,
+    midi_to_hz,
+    pitch_contour,
+)
 from .melodies import ClipMelody
 from .voice_analysis import VoiceAnalysis
-from .world_render import BREATH, CONTOUR_FRAMES, FramePlan, Timbre, breath_envelope
+from .world_render import (
+    BREATH,
+    CONTOUR_FRAMES,
+    FramePlan,
+    Timbre,
+    breath_envelope,
+    contour_frames,
+)
 
 FRY_P = 0.15
 """Share of phrase ends sung into vocal fry (labelled unvoiced)."""
@@ -110,12 +123,13 @@ def _unit_sequence(analysis: VoiceAnalysis, rng: np.random.Generator, syllables:
 
 
 def sing_plan(analysis: VoiceAnalysis, clip: ClipMelody, rng: np.random.Generator, *,
-              syllables: bool = False) -> FramePlan:
-    """The frame plan of a sung clip (see the module docstring)."""
-    plan = FramePlan.silent()
-    n = CONTOUR_FRAMES
+              syllables: bool = False, style: SingingStyle | None = None) -> FramePlan:
+    """The frame plan of a sung clip (see the module docstring), ``clip.seconds``
+    long; ``style`` None draws a random singer from ``rng``."""
+    n = contour_frames(clip.seconds)
+    plan = FramePlan.silent(n)
     periodic = analysis.periodic
-    midi = pitch_contour(clip.notes, draw_style(rng), rng, n)
+    midi = pitch_contour(clip.notes, style or draw_style(rng), rng, n)
     voiced = np.zeros(n, bool)
     units = _unit_sequence(analysis, rng, syllables)
     nucleus_db = float(np.median([analysis.energy_db[a:b].mean() for _, a, b, _ in analysis.units]))

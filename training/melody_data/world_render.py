@@ -12,6 +12,10 @@ frame) where the plan is voiced and not creak; frames whose envelope and
 aperiodicity would make them mostly noise are rendered unvoiced instead
 (PERIODIC_MIN), and frames more than GATE_DB below the clip's typical voiced
 level are labelled unvoiced.
+
+A plan of ``n`` contour frames renders ``(n - 1) * FRAME_SAMPLES`` samples and
+``(n + 1) // 2`` labels; the default plan (:data:`CONTOUR_FRAMES`) is one 4 s
+clip, and :func:`contour_frames` sizes a plan for any other length.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ import numpy as np
 
 from inference.constants import HOP_SAMPLES, SAMPLE_RATE
 
-from .clip_format import CLIP_SAMPLES, LABEL_FRAMES
-from .f0_contour import CONTOUR_PERIOD_MS
+from .clip_format import LABEL_FRAMES
+from .f0_contour import CONTOUR_PERIOD_MS, CONTOUR_PERIOD_S
 from .voice_analysis import FFT_SIZE, N_BINS
 
 with warnings.catch_warnings():
@@ -46,9 +50,15 @@ FREQS = np.arange(N_BINS) * (SAMPLE_RATE / FFT_SIZE)
 _LN10_10 = np.log(10.0) / 10.0
 
 
+def contour_frames(seconds: float) -> int:
+    """5 ms contour frames of a plan ``seconds`` long, both ends included
+    (:data:`CONTOUR_FRAMES` for a 4 s clip)."""
+    return round(seconds / CONTOUR_PERIOD_S) + 1
+
+
 @dataclass
 class FramePlan:
-    """Per contour frame (arrays [CONTOUR_FRAMES]):
+    """Per contour frame (arrays [T], T = CONTOUR_FRAMES for a 4 s clip):
 
     source: float64 analysis frame index, or SILENCE / BREATH.
     f0_hz: float64 imposed f0, 0 = unvoiced (creak frames carry their low f0).
@@ -155,9 +165,11 @@ def periodic_fraction(f0_hz: np.ndarray, sp: np.ndarray, ap: np.ndarray) -> np.n
 
 
 def synthesise(f0_hz: np.ndarray, sp: np.ndarray, ap: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """float32 [CLIP_SAMPLES]: WORLD synthesis of the ``active`` stretches only
-    (silent stretches are left at zero, which saves most of the cost)."""
-    out = np.zeros(CLIP_SAMPLES + FRAME_SAMPLES * 4, np.float64)
+    """float32 [(T - 1) * FRAME_SAMPLES] (CLIP_SAMPLES for a 4 s plan): WORLD
+    synthesis of the ``active`` stretches only (silent stretches are left at
+    zero, which saves most of the cost). Inputs have T frames."""
+    n_samples = (len(f0_hz) - 1) * FRAME_SAMPLES
+    out = np.zeros(n_samples + FRAME_SAMPLES * 4, np.float64)
     padded = np.convolve(active.astype(np.int8), np.ones(5, np.int8), mode="same") > 0
     edges = np.flatnonzero(np.diff(np.concatenate([[0], padded.astype(np.int8), [0]])))
     for a, b in zip(edges[::2], edges[1::2]):
@@ -168,15 +180,16 @@ def synthesise(f0_hz: np.ndarray, sp: np.ndarray, ap: np.ndarray, active: np.nda
         start = a * FRAME_SAMPLES
         end = min(start + len(y), len(out))
         out[start:end] += y[: end - start]
-    return out[:CLIP_SAMPLES].astype(np.float32)
+    return out[:n_samples].astype(np.float32)
 
 
 def frame_levels_db(audio: np.ndarray) -> np.ndarray:
-    """float64 [LABEL_FRAMES]: RMS level (dB) in a 20 ms window at each label frame."""
+    """float64 [len(audio) // HOP_SAMPLES + 1] (LABEL_FRAMES for a 4 s clip): RMS
+    level (dB) in a 20 ms window at each label frame."""
     half = HOP_SAMPLES
     padded = np.pad(audio.astype(np.float64), (half, half))
     cum = np.concatenate([[0.0], np.cumsum(padded ** 2)])
-    centres = np.arange(LABEL_FRAMES) * HOP_SAMPLES + half
+    centres = np.arange(len(audio) // HOP_SAMPLES + 1) * HOP_SAMPLES + half
     energy = (cum[centres + half] - cum[centres - half]) / (2 * half)
     return 10.0 * np.log10(energy + 1e-20)
 
@@ -196,11 +209,12 @@ def gate_labels(f0_labels: np.ndarray, audio: np.ndarray, gate_db: float = GATE_
 
 def render_plan(plan: FramePlan, timbre: Timbre, log_sp_table=None, ap_table=None, *,
                 fixed_log_sp=None, fixed_ap=None) -> tuple[np.ndarray, np.ndarray]:
-    """(audio float32 [CLIP_SAMPLES] unnormalised, f0 labels float32 [LABEL_FRAMES])."""
+    """(audio float32 [(T - 1) * FRAME_SAMPLES] unnormalised, f0 labels float32
+    [(T + 1) // 2]) for a plan of T frames: [CLIP_SAMPLES], [LABEL_FRAMES] for 4 s."""
     sp, ap = build_parameters(plan, log_sp_table, ap_table, timbre,
                               fixed_log_sp=fixed_log_sp, fixed_ap=fixed_ap)
     noisy = (plan.f0_hz > 0) & ~plan.creak & (periodic_fraction(plan.f0_hz, sp, ap) < PERIODIC_MIN)
     f0 = np.where((plan.f0_hz > 0) & ~noisy, plan.f0_hz, 0.0)
     audio = synthesise(f0, sp, ap, plan.source != SILENCE)
-    labelled = np.where((f0 > 0) & ~plan.creak, f0, 0.0)[::2][:LABEL_FRAMES]
+    labelled = np.where((f0 > 0) & ~plan.creak, f0, 0.0)[::2]
     return audio, gate_labels(labelled.astype(np.float32), audio)
