@@ -10,7 +10,7 @@ TORCH  := torch==2.13.0
 PYWORLD := pyworld==0.3.5
 
 .PHONY: run test setup-run setup-test setup-train demo-catalog bench-index bench-melody \
-        train-melody clean-venv
+        train-melody train-hum bench-hum clean-venv
 
 run: setup-run
 	$(BIN)/norae $(ARGS)
@@ -52,7 +52,7 @@ $(VENV)/.norae-train: $(VENV)/.norae-test
 	$(PIP) uninstall -y -q torchaudio || true
 	touch $@
 
-# The whole melody-model pipeline: data (~25 min), training (~75 min on
+# The whole melody-model pipeline: data (~16 min), training (~100 min on
 # 2 cores, resumable: rerun to continue), ONNX export with the parity check.
 train-melody: setup-train
 	$(BIN)/python -m training.melody_data.build
@@ -61,6 +61,17 @@ train-melody: setup-train
 
 bench-melody: setup-train
 	$(BIN)/python -m bench.melody_bench
+
+# The hum encoder: needs the melody data build's corpus cache (train-melody
+# makes it); training ~45 min on 1 core, resumable; export; confidence calibration.
+train-hum: setup-train
+	$(BIN)/python -m training.melody_data.build
+	$(BIN)/python -m training.train_hum
+	$(BIN)/python -m training.export_hum
+	$(BIN)/python -m training.calibrate_hum
+
+bench-hum: setup-train
+	$(BIN)/python -m bench.hum_bench
 
 # Rebuild resources/demo_catalog/demo_catalog.jsonl.gz from the music21 corpus
 # and resources/demo_catalog/known_songs.txt (deterministic).

@@ -81,21 +81,35 @@ def update_card(card: Path, digest: str) -> None:
     card.write_text(text, encoding="utf-8")
 
 
-def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--checkpoint", type=Path, default=run_dir() / "best.pt")
-    p.add_argument("--out", type=Path, default=ONNX_PATH)
-    args = p.parse_args(argv)
-    net = load_net(args.checkpoint)
-    WEIGHTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"config": net.config.to_dict(), "model": net.state_dict()}, WEIGHTS_PATH)
-    export_onnx(net, args.out)
-    err = check_parity(net, args.out)
-    digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
-    if args.out == ONNX_PATH:
-        update_card(CARD_PATH, digest)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB), sha256 {digest}, max |ort - torch| {err:.2e}")
+def publish(net, onnx_path: Path, weights_path: Path, card_path: Path, onnx_default: Path,
+            export, check) -> int:
+    """Save the torch weights, export, check parity and record the sha256 in
+    the card (only for the shipped path). Returns the exit status."""
+    weights_path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({"config": net.config.to_dict(), "model": net.state_dict()}, weights_path)
+    export(net, onnx_path)
+    err = check(net, onnx_path)
+    digest = hashlib.sha256(onnx_path.read_bytes()).hexdigest()
+    if onnx_path == onnx_default:
+        update_card(card_path, digest)
+    print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.2f} MB), sha256 {digest}, "
+          f"max |ort - torch| {err:.2e}")
     return 0 if err < 1e-4 else 1
+
+
+def export_cli(argv, doc: str, default_checkpoint: Path, load, onnx_default: Path,
+               weights_path: Path, card_path: Path, export, check) -> int:
+    """The ``--checkpoint``/``--out`` command line every export module shares."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--checkpoint", type=Path, default=default_checkpoint)
+    p.add_argument("--out", type=Path, default=onnx_default)
+    args = p.parse_args(argv)
+    return publish(load(args.checkpoint), args.out, weights_path, card_path, onnx_default, export, check)
+
+
+def main(argv=None) -> int:
+    return export_cli(argv, __doc__, run_dir() / "best.pt", load_net, ONNX_PATH, WEIGHTS_PATH,
+                      CARD_PATH, export_onnx, check_parity)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,130 @@
+"""Train the hum encoder. Resumable; reproducible from its command line.
+
+    python -m training.train_hum [--run DIR] [--steps N]
+
+Contrastive (InfoNCE, both directions): in a batch of B songs, each simulated
+query window must pick its own song's catalog window among the B. Songs are
+the hum training split of the corpus tunes plus random walks
+(:mod:`training.hum_songs`); the melody encoder's data build must have run
+first (it caches the corpus melodies). Checkpoints ``RUN/last.pt`` (resumed
+by rerunning) and ``RUN/best.pt`` (best validation MRR). Export with
+``python -m training.export_hum``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import torch
+
+from training.hum_batches import PairStream
+from training.hum_model import HumNet, HumNetConfig
+from training.hum_songs import load_songs, walk_songs
+from training.hum_validation import HumValidation
+from training.melody_paths import run_dir
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--run", type=Path, default=None, help="run dir (default: the training cache)")
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--temperature", type=float, default=0.05)
+    p.add_argument("--walks", type=int, default=3000, help="random-walk songs added to training")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--validate-every", type=int, default=250, help="steps per segment")
+    return p.parse_args(argv)
+
+
+def info_nce(anchor: torch.Tensor, query: torch.Tensor, temperature: float) -> torch.Tensor:
+    logits = query @ anchor.T / temperature
+    labels = torch.arange(len(anchor))
+    return 0.5 * (torch.nn.functional.cross_entropy(logits, labels)
+                  + torch.nn.functional.cross_entropy(logits.T, labels))
+
+
+def lr_at(step: int, total: int, peak: float, warmup: int = 100) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return peak * (0.02 + 0.98 * 0.5 * (1.0 + math.cos(math.pi * progress)))
+
+
+def save(path: Path, net, optimizer, step: int, best: float, args) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
+                "best": best, "config": net.config.to_dict(),
+                "args": {k: str(v) for k, v in vars(args).items()}}, tmp)
+    tmp.replace(path)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    run = args.run or run_dir("hum-run")
+    run.mkdir(parents=True, exist_ok=True)
+    log = (run / "train.log").open("a")
+
+    def say(msg: str) -> None:
+        print(msg, flush=True)
+        log.write(msg + "\n")
+        log.flush()
+
+    net = HumNet(HumNetConfig())
+    optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
+    step, best = 0, -1.0
+    if (run / "last.pt").exists():
+        state = torch.load(run / "last.pt", map_location="cpu")
+        net.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        step, best = int(state["step"]), float(state["best"])
+        say(f"resumed at step {step} (best val MRR {best:.4f})")
+    songs = load_songs("train") + walk_songs("train", args.walks, args.seed)
+    validation = HumValidation(load_songs("val"))
+    say(f"params {sum(p.numel() for p in net.parameters())}; {len(songs)} train songs; "
+        f"val {len(validation.songs)} songs, {len(validation.catalog)} windows")
+    started, first = time.time(), step
+    while step < args.steps:
+        # A fresh loader per segment, seeded by the step it starts at, so a
+        # resumed run continues as the uninterrupted one would.
+        end = min(args.steps, (step // args.validate_every + 1) * args.validate_every)
+        stream = PairStream(songs, batch_size=args.batch_size, seed=args.seed * 100_003 + step)
+        loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=args.workers,
+                                             prefetch_factor=4 if args.workers else None)
+        net.train()
+        for batch in loader:
+            if step >= end:
+                break
+            for group in optimizer.param_groups:
+                group["lr"] = lr_at(step, args.steps, args.lr)
+            loss = info_nce(net(batch["anchor"]), net(batch["query"]), args.temperature)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step += 1
+            if step % 25 == 0:
+                rate = (time.time() - started) / max(1, step - first)
+                say(f"step {step} loss {loss.item():.3f} lr {optimizer.param_groups[0]['lr']:.2e} "
+                    f"{rate:.2f} s/step")
+        del loader
+        net.eval()
+        metrics = validation.evaluate(net)
+        say(f"val step {step} " + json.dumps(metrics))
+        if metrics["mrr"] > best:
+            best = metrics["mrr"]
+            save(run / "best.pt", net, optimizer, step, best, args)
+        save(run / "last.pt", net, optimizer, step, best, args)
+    say(f"done at step {step}; best val MRR {best:.4f}; {time.time() - started:.0f} s this run")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
