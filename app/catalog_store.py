@@ -148,6 +148,9 @@ class CatalogStore:
     def delete_song(self, song_id: int) -> None:
         """Remove a song with everything that hangs off it."""
         with self.db.atomic():
+            self.db.execute(  # hum-search windows are owned by the song's segments
+                "DELETE FROM embeddings WHERE kind = 'hum' AND owner_id IN "
+                "(SELECT id FROM segments WHERE song_id = ?)", [song_id])
             for table in ("song_singers", "melodies", "segments", "plays"):
                 self.db.execute(f"DELETE FROM {table} WHERE song_id = ?", [song_id])
             self.db.execute(

@@ -2,7 +2,8 @@
 
 ``norae`` alone starts the desktop app (the UI layer passes ``start_gui``);
 subcommands work on the same catalog: ``import``, ``songs``, ``info``,
-``reindex``, ``doctor``; ``pitch`` and ``notes`` analyse an audio file. ``--db PATH`` picks the catalog (else ``NORAE_DB``,
+``reindex``, ``doctor``, ``hum`` (find a song by humming); ``pitch`` and ``notes``
+analyse an audio file. ``--db PATH`` picks the catalog (else ``NORAE_DB``,
 else the user data dir); ``--json`` prints machine-readable output.
 """
 
@@ -17,6 +18,7 @@ from tqdm import tqdm
 
 from app import doctor
 from app.cli_audio import add_audio_commands, cmd_audio
+from app.cli_hum import add_hum_command, cmd_hum, update_hum_index
 from app.catalog_setup import open_catalog
 from app.catalog_store import CatalogError, CatalogStore
 from app.cli_format import duration_text, range_text, table
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("doctor", parents=[common],
                         help="check audio devices, models, database and indexes")
     add_audio_commands(commands, common)
+    add_hum_command(commands, common)
     return parser
 
 
@@ -93,6 +96,8 @@ def _progress_bar(desc: str, quiet: bool, unit: str = "file"):
 def cmd_import(args, store: CatalogStore) -> int:
     result = import_paths(store, args.paths, progress=_progress_bar("Importing", args.json))
     lines = [f"Imported: {result.summary()}."]
+    if result.added:  # make the new songs findable by humming right away
+        lines += update_hum_index(store, _progress_bar("Indexing melodies", args.json, "song"))
     if result.failed:
         lines.append("Files that could not be imported:")
         lines += [f"  {path}: {reason}" for path, reason in result.failed]
@@ -136,6 +141,9 @@ def cmd_info(args, store: CatalogStore) -> int:
 def cmd_reindex(args, store: CatalogStore) -> int:
     reports = rebuild_indexes(store, index_dir_for(store.path),
                               progress=_progress_bar("Indexing", args.json, "vector"))
+    notes = update_hum_index(store, _progress_bar("Re-embedding melodies", args.json, "song"))
+    if notes:
+        reports["hum"] = notes[0]
     text = "\n".join(f"{kind}: {how}" for kind, how in reports.items()) or \
         "No vector indexes yet (nothing has been embedded)."
     _emit(args, {"indexes": reports}, text)
@@ -151,8 +159,12 @@ def cmd_doctor(args, store: CatalogStore) -> int:
     return 1 if any(c.status == doctor.FAIL for c in checks) else 0
 
 
+def cmd_hum_search(args, store: CatalogStore) -> int:
+    return cmd_hum(args, store, progress=_progress_bar("Indexing melodies", args.json, "song"))
+
+
 COMMANDS = {"import": cmd_import, "songs": cmd_songs, "info": cmd_info,
-            "reindex": cmd_reindex, "doctor": cmd_doctor}
+            "reindex": cmd_reindex, "doctor": cmd_doctor, "hum": cmd_hum_search}
 AUDIO_COMMANDS = ("pitch", "notes")
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 
 from inference.constants import HOP_S, PITCH_N_BINS
+from inference.onnx_session import open_session
 from inference.pitch_decode import decode_f0
 from inference.pitch_features import FEATURE_DIM, FeatureStream, pitch_features
 
@@ -63,16 +63,7 @@ class PitchTracker:
 
     def __init__(self, model_path: str | Path, *, threads: int = 1):
         path = Path(model_path)
-        if not path.is_file():
-            raise PitchModelError(f"melody model not found: {path}")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        try:
-            self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises several unrelated types
-            raise PitchModelError(f"cannot load melody model {path}: {exc}") from exc
+        self._session = open_session(path, threads=threads, what="melody model", error=PitchModelError)
         inputs = self._session.get_inputs()
         if not inputs or inputs[0].name != "features" or inputs[0].shape[-1] != FEATURE_DIM:
             raise PitchModelError(f"{path} is not a Norae melody model (unexpected inputs)")

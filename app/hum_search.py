@@ -1,0 +1,190 @@
+"""Find a song from a hummed, sung or whistled query: two-stage search.
+
+1. The query's pitch track becomes a contour, stretched to every query scale
+   (tempo +-35 %) and cut into windows; each window is embedded by the hum
+   encoder and looked up in the ``hum`` index (filters applied there). A song
+   scores, at its best scale, the mean over query windows of the best cosine
+   with any of its windows.
+2. The best candidates are re-ranked by aligning the query contour with the
+   stretch of the song the best window pointed at (key-invariant DTW,
+   :mod:`app.contour_alignment`).
+
+The two scores become one confidence in 0..1 through a logistic calibration
+fitted on queries that are and are not in a catalog (``hum_calibration.json``
+beside the model), so "no match" can be told from a weak match.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.catalog_store import CatalogStore
+from app.contour_alignment import align_many, median_gap
+from app.hum_catalog import song_contour
+from app.vector_index import VectorIndex
+from inference.constants import CONTOUR_HOP_S, HUM_QUERY_SCALES, HUM_WINDOW_FRAMES
+from inference.hum_encoder import HumEncoder
+from inference.melody_contour import query_windows, stretch_contour
+
+TOP_WINDOWS = 64
+"""Nearest catalog windows fetched per query window."""
+CANDIDATES = 30
+"""Songs re-ranked by alignment."""
+REGION_MARGIN_S = 3.0
+"""Song seconds added on both sides of where the query should lie."""
+MISSING_ALIGN_COST = 3.0
+"""Alignment cost given to a candidate too sparse to align (the worst possible)."""
+DEFAULT_CALIBRATION = {"embed": 12.0, "align": -4.0, "bias": -7.0}
+"""Logistic weights used when no calibration file ships with the model."""
+
+
+class HumQueryError(ValueError):
+    """The query cannot be searched (too short, nothing sung)."""
+
+
+@dataclass(frozen=True)
+class HumFilters:
+    genre: str | None = None
+    gender: str | None = None
+    language: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+    def sql(self) -> tuple[str, list]:
+        clauses, params = [], []
+        for column, value in (("genre", self.genre), ("singer_gender", self.gender),
+                              ("language", self.language)):
+            if value:
+                clauses.append(f"lower(s.{column}) = lower(?)")
+                params.append(value)
+        if self.year_from is not None:
+            clauses.append("s.year >= ?")
+            params.append(self.year_from)
+        if self.year_to is not None:
+            clauses.append("s.year <= ?")
+            params.append(self.year_to)
+        return " AND ".join(clauses), params
+
+
+@dataclass(frozen=True)
+class HumHit:
+    song_id: int
+    title: str
+    artist: str
+    score: float
+    """Calibrated confidence that this is the hummed song, 0..1."""
+    start_s: float
+    """Where in the song the query matched, seconds."""
+    embed_score: float
+    align_cost: float
+
+    def as_dict(self) -> dict:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+def load_calibration(model_path: Path) -> dict[str, float]:
+    path = Path(model_path).with_name("hum_calibration.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {k: float(data[k]) for k in DEFAULT_CALIBRATION}
+    except (OSError, ValueError, KeyError, TypeError):
+        return dict(DEFAULT_CALIBRATION)
+
+
+def confidence(embed_score: float, align_cost: float, calibration: dict[str, float]) -> float:
+    z = (calibration["embed"] * embed_score + calibration["align"] * align_cost
+         + calibration["bias"])
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+class HumSearch:
+    """Searches one catalog. Uses SQLite, so call it from the store's thread."""
+
+    def __init__(self, store: CatalogStore, index: VectorIndex, encoder: HumEncoder,
+                 calibration: dict[str, float] | None = None):
+        self.store, self.index, self.encoder = store, index, encoder
+        self.calibration = calibration or dict(DEFAULT_CALIBRATION)
+
+    def allowed_segments(self, filters: HumFilters | None) -> np.ndarray | None:
+        """Segment ids of songs passing the filters; None when there are none to apply."""
+        where, params = filters.sql() if filters else ("", [])
+        if not where:
+            return None
+        rows = self.store.db.execute(
+            f"SELECT g.id FROM segments g JOIN songs s ON s.id = g.song_id WHERE {where}", params)
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+    def candidates(self, contour: np.ndarray, filters: HumFilters | None):
+        """Stage 1: {song_id: (embed score, scale index, song frame minus query
+        frame of the best window pair at that scale, that query window's start
+        frame)}, best songs first."""
+        windows, scale_of, q_starts = query_windows(contour)
+        if not len(windows):
+            raise HumQueryError("nothing sung in the query: hum or sing a few seconds of the tune")
+        vectors = self.encoder.embed(windows)
+        allowed = self.allowed_segments(filters)
+        found = [self.index.search(v, TOP_WINDOWS, allowed) for v in vectors]
+        seg_ids = sorted({seg for hits in found for seg, _ in hits})
+        where = {}
+        for i in range(0, len(seg_ids), 500):
+            chunk = seg_ids[i:i + 500]
+            for seg, song, start in self.store.db.execute(
+                    f"SELECT id, song_id, start_s FROM segments WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                where[seg] = (song, start)
+        n_scales = len(HUM_QUERY_SCALES)
+        per_window: dict[int, np.ndarray] = {}
+        anchor: dict[int, tuple[float, int, float, int]] = {}
+        for w, hits in enumerate(found):
+            for seg, dist in hits:
+                if seg not in where:
+                    continue
+                song, start_s = where[seg]
+                sim = 1.0 - dist
+                best = per_window.setdefault(song, np.zeros(len(windows)))
+                best[w] = max(best[w], sim)
+                offset = start_s / CONTOUR_HOP_S - q_starts[w]
+                if sim > anchor.get(song, (-1.0, 0, 0.0, 0))[0]:
+                    anchor[song] = (sim, int(scale_of[w]), offset, int(q_starts[w]))
+        scores = {}
+        for song, best in per_window.items():
+            by_scale = [best[scale_of == k].mean() for k in range(n_scales) if (scale_of == k).any()]
+            scores[song] = (float(max(by_scale)), *anchor[song][1:])
+        return dict(sorted(scores.items(), key=lambda kv: -kv[1][0]))
+
+    def search_contour(self, contour: np.ndarray, *, top: int = 10,
+                       filters: HumFilters | None = None) -> list[HumHit]:
+        """Best matching songs for a query contour (float [T] MIDI at
+        CONTOUR_HOP_S, NaN silent), most confident first."""
+        ranked = list(self.candidates(contour, filters).items())[:CANDIDATES]
+        margin = int(REGION_MARGIN_S / CONTOUR_HOP_S)
+        by_scale: dict[int, list] = {}
+        for song_id, (embed_score, scale, offset, q_start) in ranked:
+            by_scale.setdefault(scale, []).append((song_id, embed_score, int(offset), q_start))
+        hits = []
+        for scale, items in by_scale.items():
+            query = stretch_contour(contour, HUM_QUERY_SCALES[scale])
+            regions, firsts, keys = [], [], []
+            for song_id, _, offset, q_start in items:
+                song = song_contour(self.store, song_id)
+                first = max(0, offset - margin)
+                regions.append(song[first:min(len(song), offset + len(query) + margin)])
+                firsts.append(first)
+                # The key: the best window pair covers the same notes on both sides.
+                keys.append(median_gap(song[q_start + offset:q_start + offset + HUM_WINDOW_FRAMES],
+                                       query[q_start:q_start + HUM_WINDOW_FRAMES]))
+            matches = align_many(query, regions, keys)
+            for (song_id, embed_score, offset, _), first, match in zip(items, firsts, matches):
+                cost = match.cost if match else MISSING_ALIGN_COST
+                start_s = ((first + match.song_start) if match else max(0, offset)) * CONTOUR_HOP_S
+                title, artist = self.store.db.execute(
+                    "SELECT title, artist FROM songs WHERE id = ?", [song_id]).fetchone()
+                hits.append(HumHit(song_id, title, artist or "",
+                                   confidence(embed_score, cost, self.calibration),
+                                   float(start_s), embed_score, float(cost)))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:top]
