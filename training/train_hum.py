@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
-from pathlib import Path
 
 import torch
 
@@ -26,20 +24,14 @@ from training.hum_model import HumNet, HumNetConfig
 from training.hum_songs import load_songs, walk_songs
 from training.hum_validation import HumValidation
 from training.melody_paths import run_dir
+from training.run_state import lr_at, open_log, resume, run_arguments, save_checkpoint
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--run", type=Path, default=None, help="run dir (default: the training cache)")
-    p.add_argument("--steps", type=int, default=3000)
-    p.add_argument("--batch-size", type=int, default=256)
-    p.add_argument("--lr", type=float, default=2e-3)
+    p = run_arguments(__doc__, steps=3000, batch_size=256, lr=2e-3, threads=1, validate_every=250)
     p.add_argument("--temperature", type=float, default=0.05)
     p.add_argument("--walks", type=int, default=3000, help="random-walk songs added to training")
-    p.add_argument("--threads", type=int, default=1)
     p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--validate-every", type=int, default=250, help="steps per segment")
     return p.parse_args(argv)
 
 
@@ -50,42 +42,20 @@ def info_nce(anchor: torch.Tensor, query: torch.Tensor, temperature: float) -> t
                   + torch.nn.functional.cross_entropy(logits.T, labels))
 
 
-def lr_at(step: int, total: int, peak: float, warmup: int = 100) -> float:
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    progress = min(1.0, (step - warmup) / max(1, total - warmup))
-    return peak * (0.02 + 0.98 * 0.5 * (1.0 + math.cos(math.pi * progress)))
-
-
-def save(path: Path, net, optimizer, step: int, best: float, args) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                "best": best, "config": net.config.to_dict(),
-                "args": {k: str(v) for k, v in vars(args).items()}}, tmp)
-    tmp.replace(path)
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     run = args.run or run_dir("hum-run")
-    run.mkdir(parents=True, exist_ok=True)
-    log = (run / "train.log").open("a")
-
-    def say(msg: str) -> None:
-        print(msg, flush=True)
-        log.write(msg + "\n")
-        log.flush()
+    say = open_log(run)
 
     net = HumNet(HumNetConfig())
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best = 0, -1.0
-    if (run / "last.pt").exists():
-        state = torch.load(run / "last.pt", map_location="cpu")
-        net.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        step, best = int(state["step"]), float(state["best"])
+    last = run / "last.pt"
+    resumed = resume(last, net, optimizer)
+    if resumed:
+        step, best = resumed
         say(f"resumed at step {step} (best val MRR {best:.4f})")
     songs = load_songs("train") + walk_songs("train", args.walks, args.seed)
     validation = HumValidation(load_songs("val"))
@@ -120,8 +90,8 @@ def main(argv=None) -> int:
         say(f"val step {step} " + json.dumps(metrics))
         if metrics["mrr"] > best:
             best = metrics["mrr"]
-            save(run / "best.pt", net, optimizer, step, best, args)
-        save(run / "last.pt", net, optimizer, step, best, args)
+            save_checkpoint(run / "best.pt", net, optimizer, step, best, args)
+        save_checkpoint(last, net, optimizer, step, best, args)
     say(f"done at step {step}; best val MRR {best:.4f}; {time.time() - started:.0f} s this run")
     return 0
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from pathlib import Path
 
@@ -23,24 +22,18 @@ from training.melody_batches import BatchStream
 from training.melody_model import MelodyNet, MelodyNetConfig, count_macs_per_frame
 from training.melody_paths import data_dir, run_dir
 from training.melody_validation import ValidationSet
+from training.run_state import lr_at, open_log, resume, run_arguments, save_checkpoint
 
 VOICING_LOSS_WEIGHT = 0.5
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = run_arguments(__doc__, steps=1200, batch_size=16, lr=3e-3, threads=2, validate_every=200)
     p.add_argument("--data", type=Path, default=None, help="dataset dir (default: the training cache)")
-    p.add_argument("--run", type=Path, default=None, help="run dir for checkpoints and logs")
-    p.add_argument("--steps", type=int, default=1200)
-    p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--crop-frames", type=int, default=250)
-    p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--channels", type=int, default=32)
     p.add_argument("--freq-kernel", type=int, default=3, help="pitch-axis taps of the dilated blocks")
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--checkpoint-every", type=int, default=100)
-    p.add_argument("--validate-every", type=int, default=200, help="steps per segment")
     return p.parse_args(argv)
 
 
@@ -68,45 +61,21 @@ def train_step(net, optimizer, batch, lr: float) -> tuple[float, float]:
     return pitch_loss.item(), voicing_loss.item()
 
 
-def lr_at(step: int, total: int, peak: float, warmup: int = 100) -> float:
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    progress = (step - warmup) / max(1, total - warmup)
-    return peak * (0.02 + 0.98 * 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress))))
-
-
-def save_checkpoint(path: Path, net, optimizer, step: int, args, best: float) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save({
-        "model": net.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-        "config": net.config.to_dict(), "args": {k: str(v) for k, v in vars(args).items()}, "best": best,
-    }, tmp)
-    tmp.replace(path)
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     data = args.data or data_dir()
     run = args.run or run_dir()
-    run.mkdir(parents=True, exist_ok=True)
-    log = (run / "train.log").open("a")
-
-    def say(msg: str) -> None:
-        print(msg, flush=True)
-        log.write(msg + "\n")
-        log.flush()
+    say = open_log(run)
 
     net = MelodyNet(MelodyNetConfig(channels=args.channels, freq_kernel=args.freq_kernel))
     optimizer = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best = 0, -1.0
     last = run / "last.pt"
-    if last.exists():
-        state = torch.load(last, map_location="cpu")
-        net.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        step, best = int(state["step"]), float(state["best"])
+    resumed = resume(last, net, optimizer)
+    if resumed:
+        step, best = resumed
         say(f"resumed at step {step} (best val RPA {best:.4f})")
     say(f"params {sum(p.numel() for p in net.parameters())}, MAC/frame {count_macs_per_frame(net)}")
 
@@ -144,7 +113,7 @@ def main(argv=None) -> int:
                 say(f"step {step} pitch {pitch_loss:.3f} voicing {voicing_loss:.3f} "
                     f"lr {optimizer.param_groups[0]['lr']:.2e} {rate:.2f} s/step")
             if step % args.checkpoint_every == 0:
-                save_checkpoint(last, net, optimizer, step, args, best)
+                save_checkpoint(last, net, optimizer, step, best, args)
         del loader
         net.eval()
         metrics = validation.evaluate(net)
@@ -152,8 +121,8 @@ def main(argv=None) -> int:
         say(f"val step {step} " + json.dumps(metrics))
         if metrics["rpa"] > best:
             best = metrics["rpa"]
-            save_checkpoint(run / "best.pt", net, optimizer, step, args, best)
-        save_checkpoint(last, net, optimizer, step, args, best)
+            save_checkpoint(run / "best.pt", net, optimizer, step, best, args)
+        save_checkpoint(last, net, optimizer, step, best, args)
     say(f"done at step {step}; best val RPA {best:.4f}; {time.time() - started:.0f} s this run")
     return 0
 

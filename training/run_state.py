@@ -1,0 +1,73 @@
+"""What every training script does the same way: its log, its learning-rate
+schedule, and checkpoints it can resume from.
+
+A checkpoint is a torch file with ``model``, ``optimizer``, ``step``, ``best``
+(the best validation score so far), the network's ``config`` and the command
+line ``args``; it is written to a temporary name and renamed, so a run killed
+mid-write keeps its previous checkpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+
+def run_arguments(doc: str, *, steps: int, batch_size: int, lr: float, threads: int,
+                  validate_every: int) -> argparse.ArgumentParser:
+    """A parser with the options every training script has (``--run``,
+    ``--steps``, ``--batch-size``, ``--lr``, ``--threads``, ``--seed``,
+    ``--validate-every``) at that script's defaults; the script adds its own."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--run", type=Path, default=None, help="run dir for checkpoints and logs "
+                   "(default: under the training cache)")
+    p.add_argument("--steps", type=int, default=steps)
+    p.add_argument("--batch-size", type=int, default=batch_size)
+    p.add_argument("--lr", type=float, default=lr, help="peak learning rate")
+    p.add_argument("--threads", type=int, default=threads)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--validate-every", type=int, default=validate_every, help="steps per segment")
+    return p
+
+
+def open_log(run: Path) -> Callable[[str], None]:
+    """A ``say(msg)`` that prints and appends to ``run/train.log`` (creating ``run``)."""
+    run.mkdir(parents=True, exist_ok=True)
+    log = (run / "train.log").open("a")
+
+    def say(msg: str) -> None:
+        print(msg, flush=True)
+        log.write(msg + "\n")
+        log.flush()
+
+    return say
+
+
+def lr_at(step: int, total: int, peak: float, warmup: int = 100) -> float:
+    """Linear warm-up to ``peak`` over ``warmup`` steps, then cosine decay to 2 % of it at ``total``."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return peak * (0.02 + 0.98 * 0.5 * (1.0 + math.cos(math.pi * progress)))
+
+
+def save_checkpoint(path: Path, net, optimizer, step: int, best: float, args) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
+                "best": best, "config": net.config.to_dict(),
+                "args": {k: str(v) for k, v in vars(args).items()}}, tmp)
+    tmp.replace(path)
+
+
+def resume(path: Path, net, optimizer) -> tuple[int, float] | None:
+    """Load ``path`` into ``net`` and ``optimizer`` if it exists; (step, best) or None."""
+    if not path.exists():
+        return None
+    state = torch.load(path, map_location="cpu")
+    net.load_state_dict(state["model"])
+    optimizer.load_state_dict(state["optimizer"])
+    return int(state["step"]), float(state["best"])
