@@ -23,6 +23,7 @@ from inference.constants import (
     HUM_QUERY_SCALES,
     HUM_WINDOW_FRAMES,
 )
+from inference.pitch_decode import hz_to_midi
 
 
 class ContourError(ValueError):
@@ -64,9 +65,7 @@ def contour_from_f0(f0_hz: np.ndarray, *, hop_s: float = HOP_S,
     f0 = np.asarray(f0_hz, dtype=np.float64).reshape(-1)
     if not np.isfinite(f0).all():
         raise ContourError("f0 contains NaN or infinite values")
-    midi = np.full(f0.shape, np.nan)
-    voiced = f0 > 0
-    midi[voiced] = 69.0 + 12.0 * np.log2(f0[voiced] / 440.0)
+    midi = hz_to_midi(f0)
     n_out = int(np.ceil(len(f0) * hop_s / out_hop_s - 1e-9))
     ratio = out_hop_s / hop_s
     step = int(round(ratio))

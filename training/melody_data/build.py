@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from inference.constants import SAMPLE_RATE
+from inference.pitch_decode import hz_to_midi
 
 from . import GENERATOR_VERSION, corpus_melodies
 from .augment import AUGMENT_VERSION
@@ -134,7 +135,7 @@ def f0_coverage(f0: np.ndarray) -> dict[str, int]:
     from app.melody_stats import note_name
 
     voiced = f0[f0 > 0]
-    midi = np.round(69 + 12 * np.log2(voiced / 440.0)).astype(int)
+    midi = np.round(hz_to_midi(voiced)).astype(int)
     out = {"below C2": int(np.sum(midi < 36))}
     out.update({note_name(m): int(np.sum(midi == m)) for m in range(36, 85)})
     out["above C6"] = int(np.sum(midi > 84))

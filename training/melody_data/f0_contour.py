@@ -16,6 +16,7 @@ import numpy as np
 
 from app.song_record import Note
 from inference.constants import HOP_S
+from inference.pitch_decode import midi_to_hz  # noqa: F401  (re-exported for the voice builders)
 
 CONTOUR_PERIOD_S = HOP_S / 2
 """Seconds between contour frames (5 ms, 200 Hz)."""
@@ -119,7 +120,3 @@ def _drift(rng: np.random.Generator, n: int, cents: float) -> np.ndarray:
 def _jitter(rng: np.random.Generator, n: int, cents: float) -> np.ndarray:
     """Fast small pitch noise (std ``cents``), in semitones."""
     return np.convolve(rng.normal(0, cents / 100.0, n), [0.5, 0.5], mode="same")
-
-
-def midi_to_hz(midi: np.ndarray) -> np.ndarray:
-    return 440.0 * np.power(2.0, (np.asarray(midi, np.float64) - 69.0) / 12.0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from inference.constants import SAMPLE_RATE
+from inference.pitch_decode import hz_to_midi
 
 from .f0_contour import (
     CONTOUR_PERIOD_S,
@@ -107,7 +108,7 @@ def whistle_clip(clip: ClipMelody, rng: np.random.Generator, *,
     n = contour_frames(clip.seconds)
     n_samples = (n - 1) * FRAME_SAMPLES
     midi = pitch_contour(clip.notes, style or draw_style(rng, "whistle"), rng, n)
-    lo, hi = 69 + 12 * np.log2(np.array(WHISTLE_HZ) / 440.0)
+    lo, hi = hz_to_midi(np.array(WHISTLE_HZ))
     f0 = midi_to_hz(np.clip(midi, lo, hi))
     amp = np.zeros(n)
     tongued = rng.uniform(0.0, 0.7)

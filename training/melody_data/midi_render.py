@@ -26,6 +26,7 @@ import numpy as np
 import soundfile as sf
 
 from inference.constants import SAMPLE_RATE
+from inference.pitch_decode import midi_to_hz
 
 from .clip_format import CLIP_SAMPLES, CLIP_SECONDS
 
@@ -189,7 +190,7 @@ def measure_tuning(soundfont: str, program: int) -> np.ndarray:
         f0 = pyworld.stonemask(x, f0, t, SAMPLE_RATE)
         for j, key in enumerate(keys[s:s + per_seg]):
             sel = f0[int((j * 0.5 + 0.12) / 0.005):int((j * 0.5 + 0.4) / 0.005)]
-            ref = 440.0 * 2 ** ((key - 69) / 12)
+            ref = midi_to_hz(key)
             cents = 1200 * np.log2(sel[sel > 0] / ref)
             cents = cents[np.abs(cents) < 100]  # octave errors of the estimator are not tuning
             if len(cents) >= 10:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import median_filter
 
+from inference.pitch_decode import hz_to_midi
+
 from .f0_contour import (
     CONTOUR_PERIOD_S,
     SingingStyle,
@@ -197,7 +199,7 @@ def speech_plan(analysis: VoiceAnalysis, rng: np.random.Generator, voice_type: V
     plan.source = source
     f0 = analysis.f0[idx].astype(np.float64)
     if voiced.any():
-        src_midi = _smooth_runs(69 + 12 * np.log2(np.maximum(f0, 1.0) / 440.0), voiced)
+        src_midi = _smooth_runs(hz_to_midi(np.maximum(f0, 1.0)), voiced)
         centre = float(np.median(src_midi[voiced]))
         target = rng.uniform(voice_type.low + 2, voice_type.low + 10)
         midi = target + (src_midi - centre) * rng.uniform(0.7, 1.5)
