@@ -86,6 +86,15 @@ class HumHit:
         return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
 
 
+def scale_scores(best: np.ndarray, scale_of: np.ndarray) -> np.ndarray:
+    """Song scores of stage 1: best float [Wq, S], each query window's best
+    cosine with any window of each song (0 where the song was not among its
+    neighbours); scale_of int [Wq], the query scale each window was cut at.
+    Returns float64 [S]: at the song's best scale, the mean over that scale's
+    windows."""
+    return np.max([best[scale_of == k].mean(axis=0) for k in np.unique(scale_of)], axis=0)
+
+
 def load_calibration(model_path: Path) -> dict[str, float]:
     path = Path(model_path).with_name("hum_calibration.json")
     try:
@@ -136,7 +145,6 @@ class HumSearch:
                     f"SELECT id, song_id, start_s FROM segments WHERE id IN ({','.join('?' * len(chunk))})",
                     chunk):
                 where[seg] = (song, start)
-        n_scales = len(HUM_QUERY_SCALES)
         per_window: dict[int, np.ndarray] = {}
         anchor: dict[int, tuple[float, int, float, int]] = {}
         for w, hits in enumerate(found):
@@ -150,10 +158,11 @@ class HumSearch:
                 offset = start_s / CONTOUR_HOP_S - q_starts[w]
                 if sim > anchor.get(song, (-1.0, 0, 0.0, 0))[0]:
                     anchor[song] = (sim, int(scale_of[w]), offset, int(q_starts[w]))
-        scores = {}
-        for song, best in per_window.items():
-            by_scale = [best[scale_of == k].mean() for k in range(n_scales) if (scale_of == k).any()]
-            scores[song] = (float(max(by_scale)), *anchor[song][1:])
+        songs = list(per_window)
+        if not songs:
+            return {}
+        totals = scale_scores(np.stack([per_window[s] for s in songs], axis=1), scale_of)
+        scores = {song: (float(total), *anchor[song][1:]) for song, total in zip(songs, totals)}
         return dict(sorted(scores.items(), key=lambda kv: -kv[1][0]))
 
     def search_contour(self, contour: np.ndarray, *, top: int = 10,

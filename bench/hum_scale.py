@@ -34,9 +34,8 @@ import hnswlib
 import numpy as np
 
 from app.hum_catalog import HUM_INDEX_PARAMS
-from app.hum_search import TOP_WINDOWS
+from app.hum_search import TOP_WINDOWS, scale_scores
 from bench.hum_bench_queries import KEY_SHIFT_ST, LEAD_S, TEMPO_RANGE
-from inference.constants import HUM_QUERY_SCALES
 from inference.hum_encoder import HumEncoder
 from inference.melody_contour import (
     contour_from_f0,
@@ -179,9 +178,7 @@ def search_windows(index: hnswlib.Index, owners: np.ndarray, encoder: HumEncoder
     songs, row = np.unique(owners[labels], return_inverse=True)
     best = np.zeros((len(songs), len(windows)))
     np.maximum.at(best, (row.reshape(labels.shape), np.arange(len(windows))[:, None]), 1.0 - dists)
-    per_scale = [best[:, scale_of == k].mean(axis=1) for k in range(len(HUM_QUERY_SCALES))
-                 if (scale_of == k).any()]
-    scores = np.max(per_scale, axis=0)
+    scores = scale_scores(best.T, scale_of)
     order = np.argsort(-scores, kind="stable")
     return songs[order].astype(np.int64), scores[order], len(windows)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from app.hum_search import scale_scores
 from inference.melody_contour import (
     contour_from_notes,
     encoder_input,
@@ -39,8 +40,7 @@ def song_scores(sims: np.ndarray, window_song: np.ndarray, n_songs: int,
     """sims [Wq, Wc] cosines, window_song [Wc] sorted song ids -> song scores [n_songs]."""
     bounds = np.searchsorted(window_song, np.arange(n_songs))
     best = np.maximum.reduceat(sims, bounds, axis=1)  # [Wq, n_songs]; every song has windows
-    per_scale = [best[scale_of == k].mean(axis=0) for k in np.unique(scale_of)]
-    return np.max(per_scale, axis=0)
+    return scale_scores(best, scale_of)
 
 
 class HumValidation:
