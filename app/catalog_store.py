@@ -26,6 +26,10 @@ SONG_LIST_COLUMNS = (
 )
 
 
+HUM_KIND = "hum"
+"""Embedding kind of hum-search windows; their owners are ``segments`` ids."""
+
+
 class CatalogError(Exception):
     """A catalog operation failed for a reason the user should read."""
 
@@ -145,13 +149,20 @@ class CatalogStore:
                  "tessitura_high": tess[1] if tess else None},
             )
 
+    def delete_segments(self, song_id: int) -> None:
+        """Remove a song's melody windows (``segments``) and their hum-search
+        embeddings, which the segments own."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM embeddings WHERE kind = ? AND owner_id IN "
+                "(SELECT id FROM segments WHERE song_id = ?)", [HUM_KIND, song_id])
+            self.db.execute("DELETE FROM segments WHERE song_id = ?", [song_id])
+
     def delete_song(self, song_id: int) -> None:
         """Remove a song with everything that hangs off it."""
         with self.db.atomic():
-            self.db.execute(  # hum-search windows are owned by the song's segments
-                "DELETE FROM embeddings WHERE kind = 'hum' AND owner_id IN "
-                "(SELECT id FROM segments WHERE song_id = ?)", [song_id])
-            for table in ("song_singers", "melodies", "segments", "plays"):
+            self.delete_segments(song_id)
+            for table in ("song_singers", "melodies", "plays"):
                 self.db.execute(f"DELETE FROM {table} WHERE song_id = ?", [song_id])
             self.db.execute(
                 "DELETE FROM embeddings WHERE kind LIKE 'song%' AND owner_id = ?", [song_id]

@@ -14,14 +14,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from app.catalog_store import CatalogStore
+from app.catalog_store import HUM_KIND, CatalogStore
 from app.melody_codec import decode_notes_array
 from app.vector_index import IndexParams, VectorIndex
 from inference.constants import CONTOUR_HOP_S, HUM_EMBED_DIM, HUM_WINDOW_FRAMES
 from inference.hum_encoder import HumEncoder
 from inference.melody_contour import contour_from_notes, sung_windows
 
-HUM_KIND = "hum"
 HUM_INDEX_PARAMS = IndexParams(space="cosine", dim=HUM_EMBED_DIM, m=16, ef_construction=100, ef=96)
 
 Progress = Callable[[int, int], None]
@@ -50,11 +49,7 @@ def drop_song_windows(store: CatalogStore, index: VectorIndex | None, song_id: i
     ids = [r[0] for r in store.db.execute("SELECT id FROM segments WHERE song_id = ?", [song_id])]
     if index is not None and ids:
         index.remove(ids, save=False)
-    with store.db.atomic():
-        store.db.execute(
-            "DELETE FROM embeddings WHERE kind = ? AND owner_id IN "
-            "(SELECT id FROM segments WHERE song_id = ?)", [HUM_KIND, song_id])
-        store.db.execute("DELETE FROM segments WHERE song_id = ?", [song_id])
+    store.delete_segments(song_id)
 
 
 def index_songs(store: CatalogStore, index: VectorIndex, encoder: HumEncoder,
