@@ -73,6 +73,20 @@ def add_hum_command(commands, common: argparse.ArgumentParser) -> None:
     p.add_argument("--genre")
     p.add_argument("--gender", choices=("female", "male", "mixed"), help="singer gender")
     p.add_argument("--language")
+    p.add_argument("--year", type=year_range, metavar="YYYY[-YYYY]",
+                   help="release year, or a range such as 1990-1999")
+
+
+def year_range(text: str) -> tuple[int, int]:
+    """``"1994"`` -> (1994, 1994); ``"1990-1999"`` -> (1990, 1999); else ArgumentTypeError."""
+    parts = text.strip().split("-")
+    try:
+        years = [int(part) for part in parts]
+    except ValueError:
+        years = []
+    if len(years) not in (1, 2) or not all(1000 <= y <= 9999 for y in years) or years[0] > years[-1]:
+        raise argparse.ArgumentTypeError(f"not a year or a year range: {text!r} (e.g. 1994 or 1990-1999)")
+    return years[0], years[-1]
 
 
 def cmd_hum(args: argparse.Namespace, store: CatalogStore, progress=None) -> int:
@@ -81,7 +95,9 @@ def cmd_hum(args: argparse.Namespace, store: CatalogStore, progress=None) -> int
         contour = contour_from_f0(shared_tracker().track(audio).f0_hz)
         searcher = hum_search_for(store, progress)
         hits = searcher.search_contour(contour, top=max(1, args.top), filters=HumFilters(
-            genre=args.genre, gender=args.gender, language=args.language))
+            genre=args.genre, gender=args.gender, language=args.language,
+            year_from=args.year[0] if args.year else None,
+            year_to=args.year[1] if args.year else None))
     except AudioDecodeError as exc:
         print(f"norae: {exc}", file=sys.stderr)
         return 2

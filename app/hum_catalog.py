@@ -36,10 +36,12 @@ def song_contour(store: CatalogStore, song_id: int) -> np.ndarray:
 
 def songs_to_index(store: CatalogStore, model_sha256: str) -> list[int]:
     """Songs with a melody but no window embedded by this model, by id."""
+    # One pass over the embeddings (a correlated subquery per song is
+    # quadratic: SQLite walks every hum embedding for each song).
     rows = store.db.execute(
-        "SELECT m.song_id FROM melodies m WHERE m.n_notes > 0 AND NOT EXISTS ("
-        " SELECT 1 FROM segments s JOIN embeddings e ON e.owner_id = s.id AND e.kind = ?"
-        " AND e.model_sha256 = ? WHERE s.song_id = m.song_id) ORDER BY m.song_id",
+        "SELECT m.song_id FROM melodies m WHERE m.n_notes > 0 AND m.song_id NOT IN ("
+        " SELECT s.song_id FROM embeddings e JOIN segments s ON s.id = e.owner_id"
+        " WHERE e.kind = ? AND e.model_sha256 = ?) ORDER BY m.song_id",
         [HUM_KIND, model_sha256]).fetchall()
     return [r[0] for r in rows]
 

@@ -9,15 +9,17 @@
    stretch of the song the best window pointed at (key-invariant DTW,
    :mod:`app.contour_alignment`).
 
-The two scores become one confidence in 0..1 through a logistic calibration
-fitted on queries that are and are not in a catalog (``hum_calibration.json``
-beside the model), so "no match" can be told from a weak match.
+Each candidate's two scores, and how far each is from the best candidate's,
+become one confidence in 0..1 through a logistic calibration fitted on
+rendered queries that are and are not in a catalog (``hum_calibration.json``
+beside the model, :mod:`training.calibrate_hum`); the candidates are ranked
+by it, and "no match" can be told from a weak match.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +40,12 @@ REGION_MARGIN_S = 3.0
 """Song seconds added on both sides of where the query should lie."""
 MISSING_ALIGN_COST = 3.0
 """Alignment cost given to a candidate too sparse to align (the worst possible)."""
-DEFAULT_CALIBRATION = {"embed": 12.0, "align": -4.0, "bias": -7.0}
+FEATURES = ("embed", "align", "embed_lead", "align_lead")
+"""Per candidate: stage-1 score, alignment cost (semitones), and how far each
+is ahead of the best *other* candidate (stage-1 score less theirs; cost less
+theirs, so negative when ahead). A tune sung clearly better than any rival
+is a surer answer than one of two near-equal candidates."""
+DEFAULT_CALIBRATION = {"embed": 12.0, "align": -4.0, "embed_lead": 0.0, "align_lead": 0.0, "bias": -7.0}
 """Logistic weights used when no calibration file ships with the model."""
 
 
@@ -96,18 +103,40 @@ def scale_scores(best: np.ndarray, scale_of: np.ndarray) -> np.ndarray:
 
 
 def load_calibration(model_path: Path) -> dict[str, float]:
+    """The weights in ``hum_calibration.json`` beside the model; a feature the
+    file does not name weighs 0; no or a broken file gives DEFAULT_CALIBRATION."""
     path = Path(model_path).with_name("hum_calibration.json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {k: float(data[k]) for k in DEFAULT_CALIBRATION}
-    except (OSError, ValueError, KeyError, TypeError):
+        return {k: float(data.get(k, 0.0)) for k in DEFAULT_CALIBRATION} | {"bias": float(data["bias"])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return dict(DEFAULT_CALIBRATION)
 
 
-def confidence(embed_score: float, align_cost: float, calibration: dict[str, float]) -> float:
-    z = (calibration["embed"] * embed_score + calibration["align"] * align_cost
-         + calibration["bias"])
-    return float(1.0 / (1.0 + np.exp(-z)))
+def features(hits) -> np.ndarray:
+    """float64 [len(hits), len(FEATURES)] from items with ``embed_score`` and
+    ``align_cost`` (see :data:`FEATURES`; a lone candidate leads by 0)."""
+    embed = np.array([h.embed_score for h in hits], dtype=np.float64)
+    cost = np.array([h.align_cost for h in hits], dtype=np.float64)
+    return lead_features(embed, cost)
+
+
+def lead_features(embed: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """:func:`features` of one query's candidates from their scores float [N] and costs float [N]."""
+    n = len(embed)
+    if n < 2:
+        return np.stack([embed, cost, np.zeros(n), np.zeros(n)], axis=1).reshape(n, len(FEATURES))
+    order = np.argsort(-embed)
+    rival_embed = np.where(np.arange(n) == order[0], embed[order[1]], embed[order[0]])
+    order = np.argsort(cost)
+    rival_cost = np.where(np.arange(n) == order[0], cost[order[1]], cost[order[0]])
+    return np.stack([embed, cost, embed - rival_embed, cost - rival_cost], axis=1)
+
+
+def confidence(x: np.ndarray, calibration: dict[str, float]) -> np.ndarray:
+    """float64 [N] in 0..1 from features x [N, len(FEATURES)]."""
+    w = np.array([calibration[k] for k in FEATURES])
+    return 1.0 / (1.0 + np.exp(-(np.asarray(x, dtype=np.float64) @ w + calibration["bias"])))
 
 
 class HumSearch:
@@ -192,8 +221,9 @@ class HumSearch:
                 start_s = ((first + match.song_start) if match else max(0, offset)) * CONTOUR_HOP_S
                 title, artist = self.store.db.execute(
                     "SELECT title, artist FROM songs WHERE id = ?", [song_id]).fetchone()
-                hits.append(HumHit(song_id, title, artist or "",
-                                   confidence(embed_score, cost, self.calibration),
-                                   float(start_s), embed_score, float(cost)))
+                hits.append(HumHit(song_id, title, artist or "", 0.0, float(start_s),
+                                   embed_score, float(cost)))
+        scores = confidence(features(hits), self.calibration)
+        hits = [replace(h, score=float(p)) for h, p in zip(hits, scores)]
         hits.sort(key=lambda h: -h.score)
         return hits[:top]

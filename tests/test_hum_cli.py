@@ -1,12 +1,15 @@
 """``norae hum``: import a song, sing part of it into a WAV in another key and
 tempo, and the command names that song first, at once (no rebuild)."""
 
+import argparse
 import json
 
 import mido
+import pytest
 import soundfile as sf
 
 from app.cli import main
+from app.cli_hum import year_range
 from inference.constants import SAMPLE_RATE
 from tests.sung_tones import sung_melody
 
@@ -50,3 +53,15 @@ def test_humming_silence_is_a_clear_error(tmp_path, capsys):
     sf.write(str(tmp_path / "quiet.wav"), [0.0] * SAMPLE_RATE * 3, SAMPLE_RATE)
     assert main(["--db", str(tmp_path / "c.sqlite"), "--no-demo", "hum", str(tmp_path / "quiet.wav")]) == 1
     assert "nothing sung" in capsys.readouterr().err
+
+
+def test_year_filter_takes_a_year_or_a_range_and_refuses_nonsense(tmp_path, capsys):
+    assert year_range("1994") == (1994, 1994)
+    assert year_range("1990-1999") == (1990, 1999)
+    for bad in ("nineties", "1999-1990", "19", "1990-1995-1999"):
+        with pytest.raises(argparse.ArgumentTypeError, match="year"):
+            year_range(bad)
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(tmp_path / "c.sqlite"), "--no-demo", "hum", "x.wav", "--year", "soon"])
+    assert exited.value.code == 2
+    assert "not a year" in capsys.readouterr().err

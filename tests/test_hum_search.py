@@ -24,7 +24,8 @@ CONFIDENT = 0.5
 
 @pytest.fixture(scope="module")
 def catalog(tmp_path_factory):
-    """120 demo tunes (every 30th), half tagged genre "reel" and gender female."""
+    """120 demo tunes (every 30th), half tagged genre "reel" and gender female,
+    with years 1990-2009 in turn."""
     folder = tmp_path_factory.mktemp("hum")
     store = CatalogStore(folder / "catalog.sqlite")
     songs = list(itertools.islice(iter_demo_songs(), 0, 30 * N_SONGS + 1, 30))
@@ -32,7 +33,8 @@ def catalog(tmp_path_factory):
     ids = []
     for i, record in enumerate(songs):
         tagged = dataclasses.replace(record, genre="reel" if i % 2 else "air",
-                                     singer_gender="female" if i % 2 else "male")
+                                     singer_gender="female" if i % 2 else "male",
+                                     year=1990 + i % 20)
         ids.append(store.add_song(tagged))
     encoder = shared_encoder()
     index = open_hum_index(store, folder / "indexes", encoder)
@@ -99,6 +101,18 @@ def test_filters_are_applied_in_the_index_search(catalog):
     assert genres == {"air"}
 
 
+def test_a_year_range_keeps_only_songs_of_those_years(catalog):
+    store, search, ids, _, _ = catalog
+    song_id = ids[1]  # 1991
+    query = _rendition(song_contour(store, song_id), 2.0, 10.0, tempo=1.0, shift=0.0, seed=6)
+    hits = search.search_contour(query, filters=HumFilters(year_from=1990, year_to=1994))
+    assert hits[0].song_id == song_id
+    assert {store.song(h.song_id)["year"] for h in hits} <= set(range(1990, 1995))
+    later = search.search_contour(query, filters=HumFilters(year_from=2000))
+    assert later and song_id not in {h.song_id for h in later}
+    assert min(store.song(h.song_id)["year"] for h in later) >= 2000
+
+
 def test_silence_is_refused_with_a_clear_error(catalog):
     _, search, _, _, _ = catalog
     with pytest.raises(HumQueryError, match="nothing sung"):
@@ -126,3 +140,24 @@ def test_embeddings_of_another_model_are_redone(catalog):
     assert songs_to_index(store, search.encoder.sha256) == []
     stale = store.db.execute("SELECT count(*) FROM embeddings WHERE model_sha256 = 'old-model'")
     assert stale.fetchone()[0] == 0
+
+
+def test_a_clear_winner_is_more_confident_than_one_of_two_equal_candidates():
+    from types import SimpleNamespace as Hit
+
+    from app.hum_search import confidence, features
+
+    calibration = load_calibration(hum_model_path())
+    best = Hit(embed_score=0.8, align_cost=0.4)
+    alone = confidence(features([best, Hit(embed_score=0.5, align_cost=1.2)]), calibration)[0]
+    tied = confidence(features([best, Hit(embed_score=0.8, align_cost=0.4)]), calibration)[0]
+    assert alone > tied
+    assert 0.0 < tied < alone < 1.0
+
+
+def test_a_calibration_file_of_the_first_format_still_loads(tmp_path):
+    (tmp_path / "hum_calibration.json").write_text('{"embed": 20, "align": -6, "bias": -10}')
+    calibration = load_calibration(tmp_path / "hum.onnx")
+    assert calibration["embed"] == 20 and calibration["align_lead"] == 0.0
+    (tmp_path / "hum_calibration.json").write_text("not json")
+    assert load_calibration(tmp_path / "hum.onnx")["bias"] == -7.0

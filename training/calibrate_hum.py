@@ -1,15 +1,26 @@
-"""Calibrate hum search's confidence for the exported hum model.
+"""Calibrate hum search's ranking and confidence for the exported hum model.
 
-    python -m training.calibrate_hum [--model models_onnx/hum.onnx] [--queries 300]
+    python -m training.calibrate_hum [--model models_onnx/hum.onnx] [--queries 400]
 
 Builds a real catalog (SQLite + hnswlib, the app's own code) from most of the
-validation songs, searches simulated hummed queries of songs that are in it
-and of songs that are not, and fits a logistic regression from each returned
-candidate's (embedding score, alignment cost) to "this is the hummed song".
-Writes ``hum_calibration.json`` beside the model, which
-:func:`app.hum_search.load_calibration` reads. The numbers it prints (share of
-in-catalog queries answered right and confidently, share of out-of-catalog
-queries answered confidently) go into the model card.
+validation songs plus every training song as distractors, and searches it with
+rendered queries the way the app does: sung, "la"-syllable, hummed and
+whistled audio (training TTS voices only), recorded in a simulated room,
+tracked by the shipped melody model, turned into a contour. Queries of 5, 10
+and 15 s come from catalog songs; a quarter come from validation songs left
+out of the catalog.
+
+Every returned candidate gets the features of :func:`app.hum_search.features`;
+a logistic regression from them to "this is the hummed song" gives the
+weights that both rank the candidates and say how sure the answer is. Writes
+``hum_calibration.json`` beside the model, which
+:func:`app.hum_search.load_calibration` reads. The numbers it prints (top-1 of
+in-catalog queries, share answered right and confidently, share of
+out-of-catalog queries answered confidently) go into the model card.
+
+The rendered queries and their candidates are cached under the training
+cache (``hum_calibration/``), keyed by the hum model's sha256, so a refit
+after a change to the fit alone takes seconds.
 """
 
 from __future__ import annotations
@@ -22,16 +33,23 @@ from pathlib import Path
 import numpy as np
 
 from app.catalog_store import CatalogStore
+from app.hum_search import FEATURES, HumQueryError, HumSearch, lead_features
 from app.hum_catalog import open_hum_index
-from app.hum_search import HumSearch
+from app.melody_extraction import shared_tracker
 from app.song_record import Note, SongRecord
 from inference.hum_encoder import HumEncoder
-from training.hum_batches import simulated_query
+from inference.melody_contour import contour_from_f0
+from training.hum_audio import KINDS, TTS_KINDS, fit_register, render_query, room_query
+from training.hum_queries import draw_style, excerpt, perform
 from training.hum_songs import load_songs
+from training.melody_paths import cache_root
+from training.melody_data.tts_voices import training_voices
 
 REPO = Path(__file__).resolve().parent.parent
 OUT_OF_CATALOG = 150
 """Validation songs kept out of the calibration catalog."""
+LENGTHS_S = (5.0, 10.0, 10.0, 15.0)
+TOP = 30
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50) -> np.ndarray:
@@ -46,64 +64,123 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 50
     return w
 
 
+def render(song_notes: np.ndarray, length_s: float, number: int, rng: np.random.Generator,
+           voices: list[str]) -> np.ndarray | None:
+    """One query as a phone in a room records it, float32 [S]; None if the excerpt is empty."""
+    kind = KINDS[number % len(KINDS)]
+    voice = voices[number % len(voices)] if kind in TTS_KINDS else None
+    tempo = float(rng.uniform(0.7, 1.3))
+    span = length_s * tempo + 0.3
+    end = float((song_notes[:, 0] + song_notes[:, 1]).max())
+    notes = excerpt(song_notes, float(rng.uniform(0.0, max(0.0, end - span))), span)
+    if len(notes) < 3:
+        return None
+    performed = perform(notes, rng, draw_style(rng), tempo=tempo, key_shift=float(rng.uniform(-7, 7)))
+    dry, _ = render_query(fit_register(performed, rng, kind), kind=kind, voice=voice, rng=rng)
+    return room_query(dry, rng)
+
+
+def collect(model: Path, n_queries: int, seed: int, cache: Path) -> dict[str, np.ndarray]:
+    """Candidates of rendered queries: ``embed`` and ``align`` float [R] (their
+    scores), ``query`` int [R] (query number), ``truth`` bool [R], ``inside`` bool [Q]."""
+    encoder = HumEncoder(model, threads=1)
+    path = cache / f"candidates-v2-{encoder.sha256[:16]}-n{n_queries}-seed{seed}.npz"
+    if path.is_file():
+        with np.load(path) as data:
+            return {k: data[k] for k in data.files}
+    rng = np.random.default_rng(seed)
+    val = load_songs("val")
+    order = rng.permutation(len(val))
+    outside = [val[i] for i in order[:OUT_OF_CATALOG]]
+    inside = [val[i] for i in order[OUT_OF_CATALOG:]]
+    distractors = load_songs("train")
+    voices = [v.name for v in training_voices()]
+    tracker = shared_tracker(threads=1)
+    rows, queries, truths, in_flags = [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = CatalogStore(Path(tmp) / "catalog.sqlite")
+        with store.db.atomic():
+            ids = [store.add_song(SongRecord(title=s.source, source_format="corpus", notes=[
+                Note(float(o), float(d), float(q)) for o, d, q in s.notes])) for s in inside + distractors]
+        search = HumSearch(store, open_hum_index(store, Path(tmp) / "idx", encoder), encoder)
+        for k in range(n_queries):
+            is_inside = k % 4 != 3
+            pool = inside if is_inside else outside
+            i = int(rng.integers(len(pool)))
+            audio = render(pool[i].notes, LENGTHS_S[k % len(LENGTHS_S)] if is_inside else 10.0, k,
+                           rng, voices)
+            if audio is None:
+                continue
+            try:
+                hits = search.search_contour(contour_from_f0(tracker.track(audio).f0_hz), top=TOP)
+            except HumQueryError:
+                continue
+            truth = ids[i] if is_inside else -1
+            rows += [(h.embed_score, h.align_cost) for h in hits]
+            queries += [len(in_flags)] * len(hits)
+            truths += [h.song_id == truth for h in hits]
+            in_flags.append(is_inside)
+            if (k + 1) % 50 == 0:
+                print(f"queries: {k + 1}/{n_queries}", flush=True)
+        store.close()
+    scores = np.array(rows, dtype=np.float64).reshape(-1, 2)
+    out = {"embed": scores[:, 0], "align": scores[:, 1], "query": np.array(queries),
+           "truth": np.array(truths), "inside": np.array(in_flags)}
+    cache.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **out)
+    return out
+
+
+def feature_rows(data: dict[str, np.ndarray]) -> np.ndarray:
+    """float64 [R, len(FEATURES)]: each query's candidates through :func:`app.hum_search.lead_features`."""
+    x = np.zeros((len(data["query"]), len(FEATURES)))
+    for q in np.unique(data["query"]):
+        rows = np.flatnonzero(data["query"] == q)
+        x[rows] = lead_features(data["embed"][rows], data["align"][rows])
+    return x
+
+
+def evaluate(w: np.ndarray, data: dict[str, np.ndarray]) -> dict[str, float]:
+    """Top-1, MRR, confident-and-right (in catalog) and confident (outside) under weights w."""
+    z = feature_rows(data) @ w[:-1] + w[-1]
+    top1, rr, right, false = [], [], [], []
+    for q, inside in enumerate(data["inside"]):
+        rows = np.flatnonzero(data["query"] == q)
+        if not len(rows):
+            (top1 if inside else false).append(False)
+            continue
+        order = rows[np.argsort(-z[rows])]
+        best = order[0]
+        if inside:
+            hit = np.flatnonzero(data["truth"][order])
+            rr.append(1.0 / (hit[0] + 1) if len(hit) else 0.0)
+            top1.append(bool(data["truth"][best]))
+            right.append(bool(data["truth"][best]) and z[best] > 0)
+        else:
+            false.append(bool(z[best] > 0))
+    return {"in_catalog_top1": round(float(np.mean(top1)), 4), "in_catalog_mrr": round(float(np.mean(rr)), 4),
+            "in_catalog_confident_and_right": round(float(np.mean(right)), 4),
+            "out_of_catalog_confident": round(float(np.mean(false)), 4)}
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", type=Path, default=REPO / "models_onnx" / "hum.onnx")
-    p.add_argument("--queries", type=int, default=300)
+    p.add_argument("--queries", type=int, default=400)
     p.add_argument("--seed", type=int, default=11)
     args = p.parse_args(argv)
-    rng = np.random.default_rng(args.seed)
-    songs = load_songs("val")
-    order = rng.permutation(len(songs))
-    outside = [songs[i] for i in order[:OUT_OF_CATALOG]]
-    inside = [songs[i] for i in order[OUT_OF_CATALOG:]]
-    encoder = HumEncoder(args.model, threads=2)
-    rows, labels, outcomes = [], [], {"in": [], "out": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        store = CatalogStore(Path(tmp) / "catalog.sqlite")
-        ids = [store.add_song(SongRecord(title=s.source, source_format="corpus",
-                                         notes=[Note(float(o), float(d), float(q)) for o, d, q in s.notes]))
-               for s in inside]
-        search = HumSearch(store, open_hum_index(store, Path(tmp) / "idx", encoder), encoder)
-        for k in range(args.queries):
-            in_catalog = k % 3 != 2
-            pool = inside if in_catalog else outside
-            i = int(rng.integers(len(pool)))
-            song = pool[i]
-            tempo = float(np.exp(rng.uniform(np.log(0.7), np.log(1.35))))
-            start = float(rng.uniform(0.0, max(0.0, song.seconds - 10.0 * tempo)))
-            contour = simulated_query(song.notes, start, rng, seconds=10.0, tempo=tempo)
-            if not np.isfinite(contour).any():
-                continue
-            hits = search.search_contour(contour, top=30)
-            truth = ids[i] if in_catalog else -1
-            for h in hits:
-                rows.append((h.embed_score, h.align_cost))
-                labels.append(float(h.song_id == truth))
-            outcomes["in" if in_catalog else "out"].append((hits, truth))
-        store.close()
-    w = fit_logistic(np.array(rows), np.array(labels))
-    calibration = {"embed": float(w[0]), "align": float(w[1]), "bias": float(w[2])}
+    data = collect(args.model, args.queries, args.seed, cache_root() / "hum_calibration")
+    w = fit_logistic(feature_rows(data), data["truth"].astype(float))
+    calibration = {name: float(v) for name, v in zip(FEATURES, w[:-1])} | {"bias": float(w[-1])}
     if calibration["embed"] <= 0 or calibration["align"] >= 0:
         print(f"calibration has the wrong signs ({calibration}): the model does not separate "
               "matches from non-matches; nothing written")
         return 1
-
-    def confident(hit) -> bool:
-        z = calibration["embed"] * hit.embed_score + calibration["align"] * hit.align_cost + calibration["bias"]
-        return z > 0.0
-
-    def best(hits):
-        return max(hits, key=lambda h: calibration["embed"] * h.embed_score + calibration["align"] * h.align_cost)
-
-    right = [bool(h) and best(h).song_id == t and confident(best(h)) for h, t in outcomes["in"]]
-    top1 = [bool(h) and best(h).song_id == t for h, t in outcomes["in"]]
-    false = [bool(h) and confident(best(h)) for h, _ in outcomes["out"]]
-    report = {**calibration, "fitted_on": f"{len(outcomes['in'])} in-catalog and {len(outcomes['out'])} "
-              f"out-of-catalog simulated 10 s queries, {len(inside)} validation songs",
-              "in_catalog_top1": round(float(np.mean(top1)), 4),
-              "in_catalog_confident_and_right": round(float(np.mean(right)), 4),
-              "out_of_catalog_confident": round(float(np.mean(false)), 4)}
+    n_in = int(data["inside"].sum())
+    report = {**calibration, "fitted_on": f"{n_in} in-catalog and {len(data['inside']) - n_in} "
+              "out-of-catalog rendered queries (5-15 s, training voices, room noise, melody-model "
+              "pitch), a catalog of validation songs and training-split distractors",
+              **evaluate(w, data)}
     path = args.model.with_name("hum_calibration.json")
     path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=1))

@@ -17,6 +17,11 @@ def data_dir() -> Path:
     return default_data_dir()
 
 
+def cache_root() -> Path:
+    """The training cache root (``~/.cache/norae-train`` unless overridden)."""
+    return default_data_dir().parent.parent
+
+
 def run_dir(name: str = "melody-c32") -> Path:
     """Checkpoints and logs of a training run: ``<root>/runs/<name>``."""
-    return default_data_dir().parent.parent / "runs" / name
+    return cache_root() / "runs" / name

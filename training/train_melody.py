@@ -34,6 +34,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--channels", type=int, default=32)
     p.add_argument("--freq-kernel", type=int, default=3, help="pitch-axis taps of the dilated blocks")
     p.add_argument("--checkpoint-every", type=int, default=100)
+    p.add_argument("--init", type=Path, default=None, help="start a new run from this checkpoint's "
+                   "weights (fresh optimizer and schedule); ignored when the run resumes")
     return p.parse_args(argv)
 
 
@@ -77,6 +79,9 @@ def main(argv=None) -> int:
     if resumed:
         step, best = resumed
         say(f"resumed at step {step} (best val RPA {best:.4f})")
+    elif args.init is not None:
+        net.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+        say(f"initialised from {args.init}")
     say(f"params {sum(p.numel() for p in net.parameters())}, MAC/frame {count_macs_per_frame(net)}")
 
     from training.melody_data.augment import set_babble_bank
@@ -84,7 +89,7 @@ def main(argv=None) -> int:
 
     if (data / "babble.npy").is_file():  # speech the babble noise is cut from
         set_babble_bank(np.load(data / "babble.npy"))
-    validation = ValidationSet(load_split(data, "val"), seed=args.seed)
+    validation = ValidationSet(load_split(data, "val"), seed=0)  # one fixed set for every run
     started, first_step = time.time(), step
     n_shards = -1
     net.train()
