@@ -53,10 +53,14 @@ $(VENV)/.norae-train: $(VENV)/.norae-test
 	touch $@
 
 # The whole melody-model pipeline: data (~16 min), training (~100 min on
-# 2 cores, resumable: rerun to continue), ONNX export with the parity check.
+# 2 cores), a second stage from its weights with a fresh, lower learning-rate
+# schedule (~80 min on 1 core), ONNX export with the parity check. Every
+# stage is resumable: rerun to continue.
 train-melody: setup-train
 	$(BIN)/python -m training.melody_data.build
 	$(BIN)/python -m training.train_melody
+	$(BIN)/python -m training.train_melody --run melody-c32-ft --init melody-c32 \
+		--steps 700 --lr 1e-3 --seed 1 --threads 1
 	$(BIN)/python -m training.export_melody
 
 bench-melody: setup-train

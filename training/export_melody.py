@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 ONNX_PATH = REPO / "models_onnx" / "melody.onnx"
 CARD_PATH = REPO / "models_onnx" / "melody.md"
 WEIGHTS_PATH = REPO / "training" / "weights" / "melody.pt"
+SHIPPED_RUN = "melody-c32-ft"
+"""The run whose best checkpoint ships: the second stage of ``make train-melody``."""
 OPSET = 17
 
 
@@ -108,7 +110,7 @@ def export_cli(argv, doc: str, default_checkpoint: Path, load, onnx_default: Pat
 
 
 def main(argv=None) -> int:
-    return export_cli(argv, __doc__, run_dir() / "best.pt", load_net, ONNX_PATH, WEIGHTS_PATH,
+    return export_cli(argv, __doc__, run_dir(SHIPPED_RUN) / "best.pt", load_net, ONNX_PATH, WEIGHTS_PATH,
                       CARD_PATH, export_onnx, check_parity)
 
 

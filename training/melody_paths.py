@@ -25,3 +25,12 @@ def cache_root() -> Path:
 def run_dir(name: str = "melody-c32") -> Path:
     """Checkpoints and logs of a training run: ``<root>/runs/<name>``."""
     return cache_root() / "runs" / name
+
+
+def run_path(value: str | Path | None, default_name: str) -> Path:
+    """A ``--run`` value: None -> the default run; a bare name (no "/") -> that
+    run under the cache; anything else -> that directory."""
+    if value is None:
+        return run_dir(default_name)
+    text = str(value)
+    return run_dir(text) if "/" not in text else Path(text).expanduser()

@@ -23,8 +23,8 @@ def run_arguments(doc: str, *, steps: int, batch_size: int, lr: float, threads: 
     ``--steps``, ``--batch-size``, ``--lr``, ``--threads``, ``--seed``,
     ``--validate-every``) at that script's defaults; the script adds its own."""
     p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--run", type=Path, default=None, help="run dir for checkpoints and logs "
-                   "(default: under the training cache)")
+    p.add_argument("--run", default=None, help="run dir for checkpoints and logs, or a run "
+                   "name under the training cache's runs/ (default: the script's run)")
     p.add_argument("--steps", type=int, default=steps)
     p.add_argument("--batch-size", type=int, default=batch_size)
     p.add_argument("--lr", type=float, default=lr, help="peak learning rate")

@@ -23,7 +23,7 @@ from training.hum_batches import PairStream
 from training.hum_model import HumNet, HumNetConfig
 from training.hum_songs import load_songs, walk_songs
 from training.hum_validation import HumValidation
-from training.melody_paths import run_dir
+from training.melody_paths import run_path
 from training.run_state import lr_at, open_log, resume, run_arguments, save_checkpoint
 
 
@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    run = args.run or run_dir("hum-run")
+    run = run_path(args.run, "hum-run")
     say = open_log(run)
 
     net = HumNet(HumNetConfig())

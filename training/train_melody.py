@@ -1,10 +1,12 @@
 """Train the melody model. Resumable; reproducible from its command line.
 
-    python -m training.train_melody [--data DIR] [--run DIR] [--steps N]
+    python -m training.train_melody [--data DIR] [--run DIR|NAME] [--steps N]
 
 Checkpoints go to ``RUN/last.pt`` every ``--checkpoint-every`` steps and the
 best validation model to ``RUN/best.pt``; rerunning the same command resumes
-from ``last.pt``. Data comes from ``python -m training.melody_data.build``.
+from ``last.pt``. ``--init RUN`` starts a new run from another run's weights
+with a fresh optimizer and schedule (the shipped model's second stage, see
+``make train-melody``). Data comes from ``python -m training.melody_data.build``.
 Export with ``python -m training.export_melody``.
 """
 
@@ -20,7 +22,7 @@ import torch
 
 from training.melody_batches import BatchStream
 from training.melody_model import MelodyNet, MelodyNetConfig, count_macs_per_frame
-from training.melody_paths import data_dir, run_dir
+from training.melody_paths import data_dir, run_path
 from training.melody_validation import ValidationSet
 from training.run_state import lr_at, open_log, resume, run_arguments, save_checkpoint
 
@@ -34,8 +36,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--channels", type=int, default=32)
     p.add_argument("--freq-kernel", type=int, default=3, help="pitch-axis taps of the dilated blocks")
     p.add_argument("--checkpoint-every", type=int, default=100)
-    p.add_argument("--init", type=Path, default=None, help="start a new run from this checkpoint's "
-                   "weights (fresh optimizer and schedule); ignored when the run resumes")
+    p.add_argument("--init", default=None, help="start a new run from the weights of this "
+                   "checkpoint, or of this run's last.pt (fresh optimizer and schedule); "
+                   "ignored when the run resumes")
     return p.parse_args(argv)
 
 
@@ -68,7 +71,7 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     data = args.data or data_dir()
-    run = args.run or run_dir()
+    run = run_path(args.run, "melody-c32")
     say = open_log(run)
 
     net = MelodyNet(MelodyNetConfig(channels=args.channels, freq_kernel=args.freq_kernel))
@@ -80,8 +83,9 @@ def main(argv=None) -> int:
         step, best = resumed
         say(f"resumed at step {step} (best val RPA {best:.4f})")
     elif args.init is not None:
-        net.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
-        say(f"initialised from {args.init}")
+        init = Path(args.init) if str(args.init).endswith(".pt") else run_path(args.init, "") / "last.pt"
+        net.load_state_dict(torch.load(init, map_location="cpu")["model"])
+        say(f"initialised from {init}")
     say(f"params {sum(p.numel() for p in net.parameters())}, MAC/frame {count_macs_per_frame(net)}")
 
     from training.melody_data.augment import set_babble_bank
