@@ -6,9 +6,9 @@ Builds a real catalog (SQLite + hnswlib, the app's own code) from most of the
 validation songs plus every training song as distractors, and searches it with
 rendered queries the way the app does: sung, "la"-syllable, hummed and
 whistled audio (training TTS voices only), recorded in a simulated room,
-tracked by the shipped melody model, turned into a contour. Queries of 5, 10
-and 15 s come from catalog songs; a quarter come from validation songs left
-out of the catalog.
+tracked by the shipped melody model, turned into a contour. Three queries in
+four come from catalog songs (5, 10 and 10 s long, in turn); every fourth is
+10 s of a validation song left out of the catalog.
 
 Every returned candidate gets the features of :func:`app.hum_search.features`;
 a logistic regression from them to "this is the hummed song" gives the
@@ -18,14 +18,15 @@ weights that both rank the candidates and say how sure the answer is. Writes
 in-catalog queries, share answered right and confidently, share of
 out-of-catalog queries answered confidently) go into the model card.
 
-The rendered queries and their candidates are cached under the training
-cache (``hum_calibration/``), keyed by the hum model's sha256, so a refit
-after a change to the fit alone takes seconds.
+The rendered queries' candidates are cached under the training cache
+(``hum_calibration/``), keyed by the hum and melody models' sha256, so a
+refit after a change to the fit alone takes seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -35,7 +36,7 @@ import numpy as np
 from app.catalog_store import CatalogStore
 from app.hum_search import FEATURES, HumQueryError, HumSearch, lead_features
 from app.hum_catalog import open_hum_index
-from app.melody_extraction import shared_tracker
+from app.melody_extraction import melody_model_path, shared_tracker
 from app.song_record import Note, SongRecord
 from inference.hum_encoder import HumEncoder
 from inference.melody_contour import contour_from_f0
@@ -48,7 +49,8 @@ from training.melody_data.tts_voices import training_voices
 REPO = Path(__file__).resolve().parent.parent
 OUT_OF_CATALOG = 150
 """Validation songs kept out of the calibration catalog."""
-LENGTHS_S = (5.0, 10.0, 10.0, 15.0)
+IN_CATALOG_LENGTHS_S = (5.0, 10.0, 10.0)
+"""Lengths of the in-catalog queries, in turn (queries k % 4 = 0, 1, 2)."""
 TOP = 30
 
 
@@ -84,7 +86,8 @@ def collect(model: Path, n_queries: int, seed: int, cache: Path) -> dict[str, np
     """Candidates of rendered queries: ``embed`` and ``align`` float [R] (their
     scores), ``query`` int [R] (query number), ``truth`` bool [R], ``inside`` bool [Q]."""
     encoder = HumEncoder(model, threads=1)
-    path = cache / f"candidates-v2-{encoder.sha256[:16]}-n{n_queries}-seed{seed}.npz"
+    pitch_sha = hashlib.sha256(melody_model_path().read_bytes()).hexdigest()
+    path = cache / f"candidates-{encoder.sha256[:12]}-{pitch_sha[:12]}-n{n_queries}-seed{seed}.npz"
     if path.is_file():
         with np.load(path) as data:
             return {k: data[k] for k in data.files}
@@ -107,14 +110,14 @@ def collect(model: Path, n_queries: int, seed: int, cache: Path) -> dict[str, np
             is_inside = k % 4 != 3
             pool = inside if is_inside else outside
             i = int(rng.integers(len(pool)))
-            audio = render(pool[i].notes, LENGTHS_S[k % len(LENGTHS_S)] if is_inside else 10.0, k,
+            audio = render(pool[i].notes, IN_CATALOG_LENGTHS_S[k % 4] if is_inside else 10.0, k,
                            rng, voices)
             if audio is None:
                 continue
             try:
                 hits = search.search_contour(contour_from_f0(tracker.track(audio).f0_hz), top=TOP)
             except HumQueryError:
-                continue
+                hits = []  # nothing sung that could be searched: a query with no answer
             truth = ids[i] if is_inside else -1
             rows += [(h.embed_score, h.align_cost) for h in hits]
             queries += [len(in_flags)] * len(hits)
@@ -146,8 +149,11 @@ def evaluate(w: np.ndarray, data: dict[str, np.ndarray]) -> dict[str, float]:
     top1, rr, right, false = [], [], [], []
     for q, inside in enumerate(data["inside"]):
         rows = np.flatnonzero(data["query"] == q)
-        if not len(rows):
-            (top1 if inside else false).append(False)
+        if not len(rows):  # no candidate: a miss, and not a confident answer
+            if inside:
+                top1.append(False), rr.append(0.0), right.append(False)
+            else:
+                false.append(False)
             continue
         order = rows[np.argsort(-z[rows])]
         best = order[0]
@@ -178,7 +184,7 @@ def main(argv=None) -> int:
         return 1
     n_in = int(data["inside"].sum())
     report = {**calibration, "fitted_on": f"{n_in} in-catalog and {len(data['inside']) - n_in} "
-              "out-of-catalog rendered queries (5-15 s, training voices, room noise, melody-model "
+              "out-of-catalog rendered queries (5 and 10 s, training voices, room noise, melody-model "
               "pitch), a catalog of validation songs and training-split distractors",
               **evaluate(w, data)}
     path = args.model.with_name("hum_calibration.json")
