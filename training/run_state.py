@@ -10,6 +10,7 @@ mid-write keeps its previous checkpoint.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,22 @@ def save_checkpoint(path: Path, net, optimizer, step: int, best: float, args) ->
                 "best": best, "config": net.config.to_dict(),
                 "args": {k: str(v) for k, v in vars(args).items()}}, tmp)
     tmp.replace(path)
+
+
+def end_segment(run: Path, net, optimizer, step: int, best: float, args, validation, metric: str,
+                say: Callable[[str], None]) -> float:
+    """Validate ``net`` (``validation.evaluate(net)`` in eval mode, then back
+    to training mode), log the scores, keep ``run/best.pt`` when ``metric``
+    beats ``best``, write ``run/last.pt``. Returns the best score so far."""
+    net.eval()
+    metrics = validation.evaluate(net)
+    net.train()
+    say(f"val step {step} " + json.dumps(metrics))
+    if metrics[metric] > best:
+        best = metrics[metric]
+        save_checkpoint(run / "best.pt", net, optimizer, step, best, args)
+    save_checkpoint(run / "last.pt", net, optimizer, step, best, args)
+    return best
 
 
 def resume(path: Path, net, optimizer) -> tuple[int, float] | None:

@@ -14,7 +14,6 @@ by rerunning) and ``RUN/best.pt`` (best validation MRR). Export with
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import torch
@@ -24,7 +23,7 @@ from training.hum_model import HumNet, HumNetConfig
 from training.hum_songs import load_songs, walk_songs
 from training.hum_validation import HumValidation
 from training.melody_paths import run_path
-from training.run_state import lr_at, open_log, resume, run_arguments, save_checkpoint
+from training.run_state import end_segment, lr_at, open_log, resume, run_arguments
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -85,13 +84,7 @@ def main(argv=None) -> int:
                 say(f"step {step} loss {loss.item():.3f} lr {optimizer.param_groups[0]['lr']:.2e} "
                     f"{rate:.2f} s/step")
         del loader
-        net.eval()
-        metrics = validation.evaluate(net)
-        say(f"val step {step} " + json.dumps(metrics))
-        if metrics["mrr"] > best:
-            best = metrics["mrr"]
-            save_checkpoint(run / "best.pt", net, optimizer, step, best, args)
-        save_checkpoint(last, net, optimizer, step, best, args)
+        best = end_segment(run, net, optimizer, step, best, args, validation, "mrr", say)
     say(f"done at step {step}; best val MRR {best:.4f}; {time.time() - started:.0f} s this run")
     return 0
 

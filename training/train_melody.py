@@ -13,7 +13,6 @@ Export with ``python -m training.export_melody``.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
@@ -24,7 +23,14 @@ from training.melody_batches import BatchStream
 from training.melody_model import MelodyNet, MelodyNetConfig, count_macs_per_frame
 from training.melody_paths import data_dir, run_path
 from training.melody_validation import ValidationSet
-from training.run_state import lr_at, open_log, resume, run_arguments, save_checkpoint
+from training.run_state import (
+    end_segment,
+    lr_at,
+    open_log,
+    resume,
+    run_arguments,
+    save_checkpoint,
+)
 
 VOICING_LOSS_WEIGHT = 0.5
 
@@ -124,14 +130,7 @@ def main(argv=None) -> int:
             if step % args.checkpoint_every == 0:
                 save_checkpoint(last, net, optimizer, step, best, args)
         del loader
-        net.eval()
-        metrics = validation.evaluate(net)
-        net.train()
-        say(f"val step {step} " + json.dumps(metrics))
-        if metrics["rpa"] > best:
-            best = metrics["rpa"]
-            save_checkpoint(run / "best.pt", net, optimizer, step, best, args)
-        save_checkpoint(last, net, optimizer, step, best, args)
+        best = end_segment(run, net, optimizer, step, best, args, validation, "rpa", say)
     say(f"done at step {step}; best val RPA {best:.4f}; {time.time() - started:.0f} s this run")
     return 0
 
