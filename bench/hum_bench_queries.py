@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from inference.constants import SAMPLE_RATE
-from training.hum_audio import KINDS, TTS_KINDS, fit_register, render_query, room_query
-from training.hum_queries import draw_style, excerpt, perform
+from training.hum_audio import KINDS, TTS_KINDS, recorded_query
+from training.hum_queries import excerpt
 from training.hum_songs import HumSong
 from training.melody_data.tts_voices import held_out_voices
 
@@ -124,12 +124,8 @@ def draw_spec(pool: list[HumSong], length_s: float, number: int, seed: int, *,
 
 def render_audio(spec: QuerySpec, song: HumSong) -> np.ndarray:
     """The query as a phone in a room records it: float32 [S] at SAMPLE_RATE."""
-    rng = spec.render_rng()
-    notes = excerpt(song.notes, spec.start_s, spec.span_s)
-    performed = perform(notes, rng, draw_style(rng), tempo=spec.tempo, key_shift=spec.key_shift)
-    fitted = fit_register(performed, rng, spec.kind)
-    dry, _labels = render_query(fitted, kind=spec.kind, voice=spec.voice, rng=rng)
-    return room_query(dry, rng)
+    return recorded_query(excerpt(song.notes, spec.start_s, spec.span_s), spec.render_rng(),
+                          kind=spec.kind, voice=spec.voice, tempo=spec.tempo, key_shift=spec.key_shift)
 
 
 def cached_audio(spec: QuerySpec, song: HumSong, cache_dir: Path) -> tuple[np.ndarray, bool]:

@@ -34,17 +34,17 @@ from pathlib import Path
 import numpy as np
 
 from app.catalog_store import CatalogStore
-from app.hum_search import FEATURES, HumQueryError, HumSearch, lead_features
 from app.hum_catalog import open_hum_index
+from app.hum_search import FEATURES, HumQueryError, HumSearch, lead_features
 from app.melody_extraction import melody_model_path, shared_tracker
 from app.song_record import Note, SongRecord
 from inference.hum_encoder import HumEncoder
 from inference.melody_contour import contour_from_f0
-from training.hum_audio import KINDS, TTS_KINDS, fit_register, render_query, room_query
-from training.hum_queries import draw_style, excerpt, perform
+from training.hum_audio import KINDS, TTS_KINDS, recorded_query
+from training.hum_queries import excerpt
 from training.hum_songs import load_songs
-from training.melody_paths import cache_root
 from training.melody_data.tts_voices import training_voices
+from training.melody_paths import cache_root
 
 REPO = Path(__file__).resolve().parent.parent
 OUT_OF_CATALOG = 150
@@ -77,9 +77,8 @@ def render(song_notes: np.ndarray, length_s: float, number: int, rng: np.random.
     notes = excerpt(song_notes, float(rng.uniform(0.0, max(0.0, end - span))), span)
     if len(notes) < 3:
         return None
-    performed = perform(notes, rng, draw_style(rng), tempo=tempo, key_shift=float(rng.uniform(-7, 7)))
-    dry, _ = render_query(fit_register(performed, rng, kind), kind=kind, voice=voice, rng=rng)
-    return room_query(dry, rng)
+    return recorded_query(notes, rng, kind=kind, voice=voice, tempo=tempo,
+                          key_shift=float(rng.uniform(-7, 7)))
 
 
 def collect(model: Path, n_queries: int, seed: int, cache: Path) -> dict[str, np.ndarray]:

@@ -28,6 +28,8 @@ import numpy as np
 
 from app.song_record import Note
 from inference.constants import HOP_S
+from training.hum_queries import draw_style as draw_query_style
+from training.hum_queries import perform
 from training.melody_data.augment import MixSettings, apply_settings
 from training.melody_data.clip_format import peak_normalise
 from training.melody_data.clips import default_cache_dir
@@ -206,3 +208,16 @@ def room_query(audio: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if audio.ndim != 1 or audio.size == 0:
         raise ValueError(f"audio must be non-empty mono, got shape {audio.shape}")
     return apply_settings(audio, None, room_settings(rng), rng)
+
+
+def recorded_query(notes: np.ndarray, rng: np.random.Generator, *, kind: str, voice: str | None,
+                   tempo: float, key_shift: float) -> np.ndarray:
+    """A song excerpt (notes float [n, 3], onsets from 0) as a person sings it
+    into a phone: performed with a drawn singer's errors at ``tempo`` and
+    ``key_shift`` (:func:`training.hum_queries.perform`), moved into a
+    comfortable register (:func:`fit_register`), rendered as ``kind``
+    (:func:`render_query`) and recorded in a room (:func:`room_query`).
+    Returns float32 [S] at SAMPLE_RATE."""
+    performed = perform(notes, rng, draw_query_style(rng), tempo=tempo, key_shift=key_shift)
+    dry, _labels = render_query(fit_register(performed, rng, kind), kind=kind, voice=voice, rng=rng)
+    return room_query(dry, rng)
