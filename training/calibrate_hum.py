@@ -19,8 +19,8 @@ in-catalog queries, share answered right and confidently, share of
 out-of-catalog queries answered confidently) go into the model card.
 
 The rendered queries' candidates are cached under the training cache
-(``hum_calibration/``), keyed by the hum and melody models' sha256, so a
-refit after a change to the fit alone takes seconds.
+(``hum_calibration/``), keyed by the hum and melody models' sha256 and the
+pitch decode settings, so a refit after a change to the fit alone takes seconds.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from app.melody_extraction import melody_model_path, shared_tracker
 from app.song_record import Note, SongRecord
 from inference.hum_encoder import HumEncoder
 from inference.melody_contour import contour_from_f0
+from inference.pitch_decode import DECODE_SIGNATURE
 from training.hum_audio import KINDS, TTS_KINDS, recorded_query
 from training.hum_queries import excerpt
 from training.hum_songs import load_songs
@@ -86,7 +87,8 @@ def collect(model: Path, n_queries: int, seed: int, cache: Path) -> dict[str, np
     scores), ``query`` int [R] (query number), ``truth`` bool [R], ``inside`` bool [Q]."""
     encoder = HumEncoder(model, threads=1)
     pitch_sha = hashlib.sha256(melody_model_path().read_bytes()).hexdigest()
-    path = cache / f"candidates-{encoder.sha256[:12]}-{pitch_sha[:12]}-n{n_queries}-seed{seed}.npz"
+    path = cache / (f"candidates-{encoder.sha256[:12]}-{pitch_sha[:12]}-{DECODE_SIGNATURE}"
+                    f"-n{n_queries}-seed{seed}.npz")
     if path.is_file():
         with np.load(path) as data:
             return {k: data[k] for k in data.files}
