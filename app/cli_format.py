@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Sequence
 
@@ -49,3 +50,12 @@ def duration_text(seconds: float | None) -> str:
         return ""
     minutes, secs = divmod(int(round(seconds)), 60)
     return f"{minutes}:{secs:02d}"
+
+
+def fail(error: Exception | str, status: int, *, check_install: bool = False) -> int:
+    """Print ``norae: <error>`` on stderr and return ``status`` (the exit code).
+
+    check_install adds the hint to run ``norae doctor`` (a model that cannot be loaded)."""
+    hint = ". Run `norae doctor` to check the installation." if check_install else ""
+    print(f"norae: {error}{hint}", file=sys.stderr)
+    return status

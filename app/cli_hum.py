@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import threading
 from pathlib import Path
 
 from app.audio_decode import AudioDecodeError, decode_audio
 from app.catalog_store import CatalogStore
-from app.cli_format import table
+from app.cli_format import fail, table
 from app.hum_catalog import open_hum_index, songs_to_index
 from app.hum_search import HumFilters, HumQueryError, HumSearch, load_calibration
 from app.melody_extraction import PitchModelError, shared_tracker
@@ -99,14 +98,11 @@ def cmd_hum(args: argparse.Namespace, store: CatalogStore, progress=None) -> int
             year_from=args.year[0] if args.year else None,
             year_to=args.year[1] if args.year else None))
     except AudioDecodeError as exc:
-        print(f"norae: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc, 2)
     except (PitchModelError, HumModelError) as exc:
-        print(f"norae: {exc}. Run `norae doctor` to check the installation.", file=sys.stderr)
-        return 2
+        return fail(exc, 2, check_install=True)
     except HumQueryError as exc:
-        print(f"norae: {exc}", file=sys.stderr)
-        return 1
+        return fail(exc, 1)
     if args.json:
         payload = {"results": [{"song_id": h.song_id, "title": h.title, "artist": h.artist,
                                 "score": round(h.score, 4), "start_s": round(h.start_s, 2)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,6 +79,42 @@ def end_segment(run: Path, net, optimizer, step: int, best: float, args, validat
         save_checkpoint(run / "best.pt", net, optimizer, step, best, args)
     save_checkpoint(run / "last.pt", net, optimizer, step, best, args)
     return best
+
+
+def train_segments(run: Path, net, optimizer, args, step: int, best: float, *,
+                   stream: Callable[[int], torch.utils.data.IterableDataset],
+                   loss: Callable[[dict], tuple[torch.Tensor, str]], validation, metric: str,
+                   say: Callable[[str], None], workers: int = 0) -> tuple[int, float]:
+    """Train from ``step`` to ``args.steps`` in segments of ``args.validate_every``
+    steps, each ending with :func:`end_segment`. Returns (step, best).
+
+    stream(seed): the endless batch source of one segment, seeded by the step it
+    starts at, so a resumed run continues as the uninterrupted one would.
+    loss(batch): the loss to minimise and a short text for the log (every 25 steps).
+    """
+    started, first = time.time(), step
+    while step < args.steps:
+        end = min(args.steps, (step // args.validate_every + 1) * args.validate_every)
+        loader = torch.utils.data.DataLoader(stream(args.seed * 100_003 + step), batch_size=None,
+                                             num_workers=workers,
+                                             prefetch_factor=4 if workers else None)
+        net.train()
+        for batch in loader:
+            if step >= end:
+                break
+            for group in optimizer.param_groups:
+                group["lr"] = lr_at(step, args.steps, args.lr)
+            value, text = loss(batch)
+            optimizer.zero_grad(set_to_none=True)
+            value.backward()
+            optimizer.step()
+            step += 1
+            if step % 25 == 0:
+                rate = (time.time() - started) / max(1, step - first)
+                say(f"step {step} {text} lr {optimizer.param_groups[0]['lr']:.2e} {rate:.2f} s/step")
+        del loader
+        best = end_segment(run, net, optimizer, step, best, args, validation, metric, say)
+    return step, best
 
 
 def resume(path: Path, net, optimizer) -> tuple[int, float] | None:

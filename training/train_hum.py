@@ -23,7 +23,7 @@ from training.hum_model import HumNet, HumNetConfig
 from training.hum_songs import load_songs, walk_songs
 from training.hum_validation import HumValidation
 from training.melody_paths import run_path
-from training.run_state import end_segment, lr_at, open_log, resume, run_arguments
+from training.run_state import open_log, resume, run_arguments, train_segments
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -60,31 +60,16 @@ def main(argv=None) -> int:
     validation = HumValidation(load_songs("val"))
     say(f"params {sum(p.numel() for p in net.parameters())}; {len(songs)} train songs; "
         f"val {len(validation.songs)} songs, {len(validation.catalog)} windows")
-    started, first = time.time(), step
-    while step < args.steps:
-        # A fresh loader per segment, seeded by the step it starts at, so a
-        # resumed run continues as the uninterrupted one would.
-        end = min(args.steps, (step // args.validate_every + 1) * args.validate_every)
-        stream = PairStream(songs, batch_size=args.batch_size, seed=args.seed * 100_003 + step)
-        loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=args.workers,
-                                             prefetch_factor=4 if args.workers else None)
-        net.train()
-        for batch in loader:
-            if step >= end:
-                break
-            for group in optimizer.param_groups:
-                group["lr"] = lr_at(step, args.steps, args.lr)
-            loss = info_nce(net(batch["anchor"]), net(batch["query"]), args.temperature)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            step += 1
-            if step % 25 == 0:
-                rate = (time.time() - started) / max(1, step - first)
-                say(f"step {step} loss {loss.item():.3f} lr {optimizer.param_groups[0]['lr']:.2e} "
-                    f"{rate:.2f} s/step")
-        del loader
-        best = end_segment(run, net, optimizer, step, best, args, validation, "mrr", say)
+    started = time.time()
+
+    def loss(batch: dict) -> tuple[torch.Tensor, str]:
+        value = info_nce(net(batch["anchor"]), net(batch["query"]), args.temperature)
+        return value, f"loss {value.item():.3f}"
+
+    step, best = train_segments(
+        run, net, optimizer, args, step, best, loss=loss, validation=validation, metric="mrr",
+        say=say, workers=args.workers,
+        stream=lambda seed: PairStream(songs, batch_size=args.batch_size, seed=seed))
     say(f"done at step {step}; best val MRR {best:.4f}; {time.time() - started:.0f} s this run")
     return 0
 
