@@ -10,7 +10,7 @@ TORCH  := torch==2.13.0
 PYWORLD := pyworld==0.3.5
 
 .PHONY: run test setup-run setup-test setup-train demo-catalog bench-index bench-melody \
-        train-melody train-hum bench-hum clean-venv
+        train-melody train-hum bench-hum train-timbre bench-voice clean-venv
 
 run: setup-run
 	$(BIN)/norae $(ARGS)
@@ -42,13 +42,16 @@ $(VENV)/.norae-test: pyproject.toml scripts/install_system.sh | $(VENV)/bin/pyth
 	touch $@ $(VENV)/.norae-run
 
 # Training data synthesis needs TTS voices, soundfonts and pyworld (which
-# builds only with setuptools<81); the benchmark needs the peer trackers.
+# builds only with setuptools<81); the benchmarks need the peer trackers and
+# Resemblyzer (installed without its dependencies: it would pull the obsolete
+# "typing" backport; webrtcvad comes from the bench extra).
 # torchaudio's only wheel here is a CUDA build that cannot load: the benchmark
 # stubs it, so it is removed if a peer pulled it in.
 setup-train: $(VENV)/.norae-train
 $(VENV)/.norae-train: $(VENV)/.norae-test
 	scripts/install_system.sh train
 	$(PIP) install -q -e ".[test,train,bench]"
+	$(PIP) install -q --no-deps resemblyzer==0.1.4
 	$(PIP) uninstall -y -q torchaudio || true
 	touch $@
 
@@ -76,6 +79,17 @@ train-hum: setup-train
 
 bench-hum: setup-train
 	$(BIN)/python -m bench.hum_bench
+
+bench-voice: setup-train
+	$(BIN)/python -m bench.voice_bench
+
+# The timbre (singer) encoder: singing of 1,512 synthetic singers (~20 min on
+# 1 core; shares the melody build's voice and corpus caches, making them if
+# missing), contrastive training (resumable), ONNX export with the parity check.
+train-timbre: setup-train
+	$(BIN)/python -m training.timbre_data.build
+	$(BIN)/python -m training.train_timbre
+	$(BIN)/python -m training.export_timbre
 
 # Rebuild resources/demo_catalog/demo_catalog.jsonl.gz from the music21 corpus
 # and resources/demo_catalog/known_songs.txt (deterministic).

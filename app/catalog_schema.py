@@ -111,6 +111,39 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@CATALOG_MIGRATIONS(name="002_singer_profiles")
+def _m002_singer_profiles(db: sqlite_utils.Database) -> None:
+    # A singer is "user" (added from the user's clips) or "demo" (a synthetic
+    # demo voice). Each clip keeps its audio (16 kHz mono FLAC) so embeddings
+    # can be made again when the timbre model changes; the profile vector is
+    # an ``embeddings`` row of kind "timbre" owned by the singer.
+    db["singers"].add_column("origin", str, not_null_default="user")
+    db["singers"].add_column("range_low", int)
+    db["singers"].add_column("range_high", int)
+    db["singers"].add_column("added_at", str)
+    db["singer_clips"].create(
+        {
+            "id": int,
+            "singer_id": int,
+            "source_name": str,
+            "file_hash": str,
+            "duration_s": float,
+            "sung_s": float,
+            "range_low": int,
+            "range_high": int,
+            "p_female": float,
+            "audio_flac": bytes,
+            "embedding": bytes,
+            "model_sha256": str,
+            "added_at": str,
+        },
+        pk="id",
+        foreign_keys=[("singer_id", "singers", "id")],
+        not_null={"singer_id", "audio_flac"},
+    )
+    db["singer_clips"].create_index(["singer_id", "file_hash"], unique=True)
+
+
 SCHEMA_VERSION = len(CATALOG_MIGRATIONS.pending(sqlite_utils.Database(memory=True)))
 
 

@@ -2,8 +2,9 @@
 
 ``norae`` alone starts the desktop app (the UI layer passes ``start_gui``);
 subcommands work on the same catalog: ``import``, ``songs``, ``info``,
-``reindex``, ``doctor``, ``hum`` (find a song by humming); ``pitch`` and ``notes``
-analyse an audio file. ``--db PATH`` picks the catalog (else ``NORAE_DB``,
+``reindex``, ``doctor``, ``hum`` (find a song by humming), ``singer`` (singer
+profiles), ``suggest`` (songs that suit a recorded voice); ``pitch``, ``notes``
+and ``voice`` analyse an audio file. ``--db PATH`` picks the catalog (else ``NORAE_DB``,
 else the user data dir); ``--json`` prints machine-readable output.
 """
 
@@ -17,15 +18,21 @@ from collections.abc import Callable, Sequence
 from tqdm import tqdm
 
 from app import doctor
-from app.cli_audio import add_audio_commands, cmd_audio
-from app.cli_hum import add_hum_command, cmd_hum, update_hum_index
 from app.catalog_setup import open_catalog
 from app.catalog_store import CatalogError, CatalogStore
+from app.cli_audio import add_audio_commands, cmd_audio
 from app.cli_format import duration_text, range_text, table
+from app.cli_hum import add_hum_command, cmd_hum, update_hum_index
+from app.cli_voice import (
+    add_voice_commands,
+    cmd_singer,
+    cmd_suggest,
+    update_timbre_index,
+)
 from app.import_run import import_paths
+from app.index_registry import rebuild_indexes
 from app.paths import default_db_path, index_dir_for
 from app.song_record import SINGER_GENDERS
-from app.index_registry import rebuild_indexes
 
 GuiStarter = Callable[[argparse.Namespace], int]
 
@@ -67,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="check audio devices, models, database and indexes")
     add_audio_commands(commands, common)
     add_hum_command(commands, common)
+    add_voice_commands(commands, common)
     return parser
 
 
@@ -144,6 +152,9 @@ def cmd_reindex(args, store: CatalogStore) -> int:
     notes = update_hum_index(store, _progress_bar("Re-embedding melodies", args.json, "song"))
     if notes:
         reports["hum"] = notes[0]
+    notes = update_timbre_index(store)
+    if notes:
+        reports["timbre"] = notes[0]
     text = "\n".join(f"{kind}: {how}" for kind, how in reports.items()) or \
         "No vector indexes yet (nothing has been embedded)."
     _emit(args, {"indexes": reports}, text)
@@ -164,8 +175,9 @@ def cmd_hum_search(args, store: CatalogStore) -> int:
 
 
 COMMANDS = {"import": cmd_import, "songs": cmd_songs, "info": cmd_info,
-            "reindex": cmd_reindex, "doctor": cmd_doctor, "hum": cmd_hum_search}
-AUDIO_COMMANDS = ("pitch", "notes")
+            "reindex": cmd_reindex, "doctor": cmd_doctor, "hum": cmd_hum_search,
+            "singer": cmd_singer, "suggest": cmd_suggest}
+AUDIO_COMMANDS = ("pitch", "notes", "voice")
 
 
 def main(argv: Sequence[str] | None = None, start_gui: GuiStarter | None = None) -> int:

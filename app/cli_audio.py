@@ -1,6 +1,6 @@
-"""``norae pitch AUDIO`` and ``norae notes AUDIO``: what Norae hears in a file.
+"""``norae pitch``, ``norae notes`` and ``norae voice`` AUDIO: what Norae hears in a file.
 
-Neither needs the catalog. ``--json`` prints the raw numbers; otherwise a
+None needs the catalog. ``--json`` prints the raw numbers; otherwise a
 readable summary (range as note names, e.g. "G2–E4").
 """
 
@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 import numpy as np
 
 from app.audio_decode import AudioDecodeError
-from app.cli_format import table
+from app.cli_format import fail, table
 from app.melody_extraction import MelodyAnalysis, PitchModelError, analyse_file
 from app.melody_stats import note_name
+from app.voice_take import (
+    TimbreModelError,
+    TooLittleSinging,
+    VoiceSummary,
+    analyse_voice_file,
+)
 from inference.pitch_decode import hz_to_midi
 
 CONTOUR_STEP_S = 0.25
@@ -28,6 +33,9 @@ def add_audio_commands(commands, common: argparse.ArgumentParser) -> None:
     p = commands.add_parser("notes", parents=[common],
                             help="notes, vocal range and key of an audio file")
     p.add_argument("audio", metavar="AUDIO", help="wav/flac/ogg/mp3/m4a file")
+    p = commands.add_parser("voice", parents=[common],
+                            help="the singer in an audio file: gender, range, voice type, timbre")
+    p.add_argument("audio", metavar="AUDIO", help="wav/flac/ogg/mp3/m4a file of singing (8-20 s)")
 
 
 def _cents_text(midi: float) -> str:
@@ -71,16 +79,27 @@ def notes_text(path: str, analysis: MelodyAnalysis) -> str:
     return "\n".join(lines)
 
 
+def voice_text(path: str, voice: VoiceSummary) -> str:
+    lines = [f"{path}: {voice.sung_seconds:.1f} s sung",
+             f"Voice: {voice.gender} ({100 * max(voice.p_female, 1 - voice.p_female):.0f} % sure)"
+             + (f", {voice.voice_type}" if voice.voice_type else ""),
+             f"Range: {voice.range_text or 'not enough sustained singing to tell'}"]
+    return "\n".join(lines)
+
+
 def cmd_audio(args: argparse.Namespace) -> int:
-    """Run ``pitch`` or ``notes`` on ``args.audio``; 2 on unreadable audio or a missing model."""
+    """Run ``pitch``, ``notes`` or ``voice`` on ``args.audio``; 2 on unreadable
+    audio, a missing model or a take with too little singing."""
     try:
+        if args.command == "voice":
+            voice = analyse_voice_file(args.audio)
+            print(json.dumps(voice.to_json()) if args.json else voice_text(args.audio, voice))
+            return 0
         analysis = analyse_file(args.audio)
-    except AudioDecodeError as exc:
-        print(f"norae: {exc}", file=sys.stderr)
-        return 2
-    except PitchModelError as exc:
-        print(f"norae: {exc}. Run `norae doctor` to check the installation.", file=sys.stderr)
-        return 2
+    except (AudioDecodeError, TooLittleSinging) as exc:
+        return fail(exc, 2)
+    except (PitchModelError, TimbreModelError) as exc:
+        return fail(exc, 2, check_install=True)
     if args.command == "pitch":
         payload, text = analysis.pitch_json(), pitch_text(args.audio, analysis)
     else:

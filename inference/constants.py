@@ -84,3 +84,23 @@ HUM_EMBED_DIM = 64
 
 HUM_MIN_SUNG = 0.25
 """Windows with less of their length sung than this are not indexed or searched."""
+
+# --- Timbre (singer) encoder ---------------------------------------------------
+
+TIMBRE_N_FFT = 512
+"""FFT size of the timbre front end (32 ms); frames are HOP_SAMPLES apart."""
+
+TIMBRE_WINDOW = 400
+"""Hann window of the timbre front end, samples (25 ms), centred on the frame."""
+
+TIMBRE_N_MELS = 64
+"""Mel bands of a timbre feature frame, TIMBRE_FMIN_HZ..TIMBRE_FMAX_HZ."""
+
+TIMBRE_FMIN_HZ = 50.0
+TIMBRE_FMAX_HZ = 7600.0
+
+TIMBRE_EMBED_DIM = 128
+"""Size of the timbre encoder's L2-normalised singer embedding."""
+
+TIMBRE_MIN_VOICED_S = 1.5
+"""Sung (voiced) seconds a take needs before its timbre is measured."""

@@ -1,0 +1,148 @@
+"""Songs that suit a voice: timbre likeness plus range fit in the best key.
+
+Given a :class:`app.voice_take.VoiceSummary` (embedding, gender, range):
+
+1. The singers whose profiles sound most like the take (``timbre`` index,
+   cosine similarity) bring their songs.
+2. Any other song with a melody may come too if its range fits the singer's
+   (the take's sustained range, at least an octave wide, see :func:`range_used`): every song's
+   stored range and tessitura give a quick estimate of how much of it the
+   singer can reach in some key; the best estimates join the candidates.
+3. Each candidate gets its key (:func:`app.key_fit.best_key` on its notes)
+   and a score: ``TIMBRE_WEIGHT * similarity + FIT_WEIGHT * fit`` where fit
+   is the share of the melody in range minus a little for a tessitura far
+   from the centre of the range. A song by no profiled singer has
+   similarity 0 and is judged by fit alone.
+4. Results go best first with at most ``per_singer`` songs of one singer.
+
+Each result says why it is there (``reasons``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.catalog_store import CatalogStore
+from app.key_fit import KeyFit, best_key
+from app.melody_stats import note_name
+from app.vector_index import VectorIndex
+from app.voice_take import VoiceSummary
+
+TIMBRE_WEIGHT = 0.5
+FIT_WEIGHT = 0.5
+CENTRE_PENALTY = 0.02
+"""Fit lost per semitone between the shifted tessitura centre and the range centre."""
+NEAREST_SINGERS = 12
+RANGE_CANDIDATES = 300
+"""Songs outside the nearest singers' that are checked for range fit."""
+DEFAULT_RANGE = (48, 67)
+"""Assumed range (C3-G4) when a take is too short to measure one."""
+MIN_RANGE_SEMITONES = 12
+"""A take rarely shows all a singer can sing: a measured range narrower than
+an octave is widened evenly around its centre to one octave."""
+
+
+@dataclass
+class Suggestion:
+    song_id: int
+    title: str
+    artist: str
+    singer_gender: str
+    singer: str
+    similarity: float
+    fit: KeyFit
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"song_id": self.song_id, "title": self.title, "artist": self.artist,
+                "singer_gender": self.singer_gender, "singer": self.singer,
+                "similarity": round(self.similarity, 4), "key_shift": self.fit.key_shift,
+                "octave": self.fit.octave, "key_text": self.fit.describe(),
+                "in_range": self.fit.in_range, "score": round(self.score, 4),
+                "reasons": self.reasons}
+
+
+def _quick_fit(spans: np.ndarray, width: float) -> np.ndarray:
+    """Estimated in-range share per song from its range span alone (semitones)."""
+    return np.clip((width + 1.0) / np.maximum(spans + 1.0, 1.0), 0.0, 1.0)
+
+
+def candidate_songs(store: CatalogStore, singer_sims: dict[int, float], low: float, high: float,
+                    gender_filter: str | None) -> dict[int, tuple[float, str]]:
+    """song id -> (timbre similarity, singer name) of every song worth scoring."""
+    where, params = "m.n_notes > 0", []
+    if gender_filter:
+        where += " AND s.singer_gender = ?"
+        params.append(gender_filter)
+    out: dict[int, tuple[float, str]] = {}
+    if singer_sims:
+        marks = ",".join("?" * len(singer_sims))
+        for song_id, singer_id, name in store.db.execute(
+                f"SELECT s.id, ss.singer_id, g.name FROM songs s JOIN melodies m ON m.song_id = s.id "
+                f"JOIN song_singers ss ON ss.song_id = s.id JOIN singers g ON g.id = ss.singer_id "
+                f"WHERE {where} AND ss.singer_id IN ({marks})", [*params, *singer_sims]):
+            if singer_sims[singer_id] > out.get(song_id, (-2.0, ""))[0]:
+                out[song_id] = (singer_sims[singer_id], name)
+    rows = store.db.execute(
+        f"SELECT s.id, s.range_low, s.range_high FROM songs s JOIN melodies m ON m.song_id = s.id "
+        f"WHERE {where} AND s.range_low IS NOT NULL", params).fetchall()
+    if rows:
+        ids = np.array([r[0] for r in rows])
+        spans = np.array([r[2] - r[1] for r in rows], dtype=np.float64)
+        estimate = _quick_fit(spans, high - low)
+        order = np.lexsort((ids, -estimate))[:RANGE_CANDIDATES]
+        for i in order:
+            out.setdefault(int(ids[i]), (0.0, ""))
+    return out
+
+
+def range_used(voice: VoiceSummary) -> tuple[int, int]:
+    """The range suggestions are fitted to: the take's sustained range, widened
+    to MIN_RANGE_SEMITONES when narrower, or DEFAULT_RANGE without one."""
+    if voice.range_low is None or voice.range_high is None:
+        return DEFAULT_RANGE
+    low, high = int(voice.range_low), int(voice.range_high)
+    missing = MIN_RANGE_SEMITONES - (high - low)
+    if missing > 0:
+        low, high = low - missing // 2, high + (missing - missing // 2)
+    return low, high
+
+
+def suggest(store: CatalogStore, index: VectorIndex | None, voice: VoiceSummary, *, top: int = 10,
+            gender_filter: str | None = None, per_singer: int = 2) -> list[Suggestion]:
+    """The ``top`` songs for this voice, best first (see the module docstring)."""
+    low, high = range_used(voice)
+    sims: dict[int, float] = {}
+    if index is not None and len(index):
+        for singer_id, distance in index.search(voice.embedding, NEAREST_SINGERS):
+            sims[singer_id] = 1.0 - distance
+    scored = []
+    for song_id, (similarity, singer) in candidate_songs(store, sims, low, high, gender_filter).items():
+        notes = store.notes(song_id)
+        if not notes:
+            continue
+        fit = best_key(notes, low, high)
+        fit_score = fit.in_range - CENTRE_PENALTY * fit.centre_distance
+        score = TIMBRE_WEIGHT * max(similarity, 0.0) + FIT_WEIGHT * fit_score
+        scored.append((score, song_id, similarity, singer, fit))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    results, per = [], {}
+    range_text = f"{note_name(low)}\u2013{note_name(high)}"
+    for score, song_id, similarity, singer, fit in scored:
+        if singer and per.get(singer, 0) >= per_singer:
+            continue
+        per[singer] = per.get(singer, 0) + 1
+        song = store.song(song_id)
+        reasons = []
+        if singer:
+            reasons.append(f"voice like {singer}, {similarity:.2f}")
+        share = "fits your range" if fit.in_range >= 0.95 else f"{fit.in_range:.0%} in your range"
+        reasons.append(f"{share} {range_text} at {fit.describe()[0].lower()}{fit.describe()[1:]}")
+        results.append(Suggestion(song_id, song["title"], song.get("artist") or "",
+                                  song["singer_gender"], singer, similarity, fit, score, reasons))
+        if len(results) == top:
+            break
+    return results

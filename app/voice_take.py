@@ -1,0 +1,100 @@
+"""What Norae hears of a singer in one take: timbre, gender, range, voice type.
+
+The melody model finds the sung frames and the notes (range: lowest and
+highest *sustained* notes, glitch-safe, see :mod:`app.vocal_range`); the
+timbre model turns the sung frames into a singer embedding and p(female).
+Used by ``norae voice`` and ``norae suggest``. Models are loaded once per
+process and shared.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.audio_decode import decode_audio
+from app.melody_extraction import MelodyAnalysis, analyse_audio
+from app.melody_stats import note_name
+from app.paths import models_dir
+from app.voice_types import voice_type
+from inference.timbre_encoder import TimbreEncoder, TimbreModelError, TooLittleSinging
+from inference.timbre_features import voiced_features
+
+TIMBRE_MODEL_FILE = "timbre.onnx"
+
+_lock = threading.Lock()
+_encoders: dict[tuple[Path, int], TimbreEncoder] = {}
+
+__all__ = ["TimbreModelError", "TooLittleSinging", "VoiceSummary", "analyse_voice",
+           "analyse_voice_file", "shared_timbre_encoder", "timbre_model_path"]
+
+
+def timbre_model_path() -> Path:
+    return models_dir() / TIMBRE_MODEL_FILE
+
+
+def shared_timbre_encoder(threads: int = 1) -> TimbreEncoder:
+    """The process-wide encoder on the shipped model. Raises TimbreModelError."""
+    key = (timbre_model_path(), threads)
+    with _lock:
+        if key not in _encoders:
+            _encoders[key] = TimbreEncoder(key[0], threads=threads)
+        return _encoders[key]
+
+
+@dataclass
+class VoiceSummary:
+    """A singer as heard in one take.
+
+    embedding: float32 [TIMBRE_EMBED_DIM], unit length. p_female: 0..1.
+    gender: "female" or "male" (p_female >= 0.5). range_low/range_high:
+    sustained MIDI range (int) or None when the take holds too little.
+    voice_type: bass ... soprano, from gender and range (None without a range).
+    """
+
+    embedding: np.ndarray
+    p_female: float
+    gender: str
+    range_low: int | None
+    range_high: int | None
+    voice_type: str | None
+    sung_seconds: float
+    melody: MelodyAnalysis
+
+    @property
+    def range_text(self) -> str:
+        return self.melody.summary.range_text
+
+    def to_json(self, *, with_embedding: bool = True) -> dict:
+        """The ``norae voice --json`` payload."""
+        out = {"p_female": round(self.p_female, 4), "gender": self.gender,
+               "range": {"low_midi": self.range_low, "high_midi": self.range_high,
+                         "low_note": note_name(self.range_low) if self.range_low is not None else None,
+                         "high_note": note_name(self.range_high) if self.range_high is not None else None},
+               "voice_type": self.voice_type, "sung_seconds": round(self.sung_seconds, 2)}
+        if with_embedding:
+            out = {"embedding": [round(float(v), 5) for v in self.embedding], **out}
+        return out
+
+
+def analyse_voice(audio: np.ndarray, encoder: TimbreEncoder | None = None) -> VoiceSummary:
+    """audio float32 [L] mono 16 kHz -> VoiceSummary.
+
+    Raises TooLittleSinging when the take has less than TIMBRE_MIN_VOICED_S of
+    singing, TimbreModelError / PitchModelError when a model cannot be loaded."""
+    melody = analyse_audio(audio)
+    feats = voiced_features(audio, melody.track.f0_hz > 0)
+    embedding, p_female = (encoder or shared_timbre_encoder()).embed(feats)
+    gender = "female" if p_female >= 0.5 else "male"
+    s = melody.summary
+    kind = voice_type(gender, s.range_low, s.range_high) if s.range_low is not None else None
+    return VoiceSummary(embedding, p_female, gender, s.range_low, s.range_high, kind,
+                        s.sung_seconds, melody)
+
+
+def analyse_voice_file(path: str | Path, encoder: TimbreEncoder | None = None) -> VoiceSummary:
+    """Decode any supported audio file and analyse the singer in it."""
+    return analyse_voice(decode_audio(Path(path)), encoder)

@@ -1,0 +1,204 @@
+"""Norae's timbre encoder against MFCC statistics and Resemblyzer, on held-out singers.
+
+Run from the repository root (after ``python -m training.timbre_data.build``)::
+
+    python -m bench.voice_bench [--methods norae,mfcc,resemblyzer] [--json OUT]
+
+The bench split's singers are made from TTS voices no training singer uses.
+A take is one singer singing one song (two 4 s excerpts, 8 s); conditions
+``clean`` (dry) and ``noisy`` (one random room, mic and 10-35 dB of noise
+per take, fixed seed). Per method and condition:
+
+* EER %: singer verification over every pair of takes of *different songs*
+  (cosine similarity of the embeddings);
+* ident %: identification top-1 among all bench singers, each singer's
+  centroid made without the song of the take being identified;
+* gender %: Norae's own p(female) head; the peers get a logistic regression
+  fitted on 400 clean takes of the *training* split (their embeddings have no
+  gender head);
+* ms/take: wall milliseconds to embed one 8 s take at 1 thread, voicing
+  detection included (Norae finds the sung frames with its melody model).
+
+MFCC: 20 coefficients over 25 ms frames where the level is within 40 dB of
+the take's loudest, mean and standard deviation, z-scored with statistics of
+the same training takes. Resemblyzer (pretrained speaker encoder, in its own
+PyPI package): ``preprocess_wav`` then ``embed_utterance``.
+"""
+
+from __future__ import annotations
+
+import os
+
+if __name__ == "__main__":
+    for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                 "NUMBA_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        os.environ[_var] = "1"
+
+import argparse
+import datetime
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from bench.melody_bench import machine_description
+from inference.constants import SAMPLE_RATE
+from training.timbre_data.store import TimbreSplit, default_data_dir, load_split
+from training.timbre_validation import score_embeddings, takes
+
+METHODS = ("norae", "mfcc", "resemblyzer")
+CONDITIONS = ("clean", "noisy")
+GENDER_FIT_TAKES = 400
+Embedder = Callable[[np.ndarray], tuple[np.ndarray, float | None]]
+"""audio float32 [L] at 16 kHz -> (unit embedding [D], p_female or None)."""
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, np.float64)
+    return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
+
+
+def norae_embedder() -> Embedder:
+    from app.melody_extraction import shared_tracker
+    from app.voice_take import shared_timbre_encoder
+    from inference.timbre_features import voiced_features
+
+    tracker, encoder = shared_tracker(threads=1), shared_timbre_encoder(threads=1)
+
+    def embed(audio: np.ndarray):
+        voiced = tracker.track(audio).f0_hz > 0
+        return encoder.embed(voiced_features(audio, voiced))
+
+    return embed
+
+
+def mfcc_stats(audio: np.ndarray) -> np.ndarray:
+    """float32 [40]: mean and std of 20 MFCCs over the frames within 40 dB of the loudest."""
+    import librosa
+
+    mfcc = librosa.feature.mfcc(y=audio, sr=SAMPLE_RATE, n_mfcc=20, n_fft=512, hop_length=160,
+                                win_length=400)
+    level = librosa.feature.rms(y=audio, frame_length=400, hop_length=160)[0][: mfcc.shape[1]]
+    keep = level >= level.max() * 10 ** (-40 / 20)
+    frames = mfcc[:, keep] if keep.any() else mfcc
+    return np.concatenate([frames.mean(axis=1), frames.std(axis=1)]).astype(np.float32)
+
+
+def mfcc_embedder(train_takes: list[np.ndarray]) -> Embedder:
+    stats = np.stack([mfcc_stats(a) for a in train_takes])
+    mean, std = stats.mean(axis=0), stats.std(axis=0) + 1e-6
+    return lambda audio: (_unit((mfcc_stats(audio) - mean) / std), None)
+
+
+def resemblyzer_embedder() -> Embedder:
+    from resemblyzer import VoiceEncoder, preprocess_wav
+
+    encoder = VoiceEncoder("cpu", verbose=False)
+
+    def embed(audio: np.ndarray):
+        wav = preprocess_wav(audio, source_sr=SAMPLE_RATE)
+        return _unit(encoder.embed_utterance(wav if len(wav) else audio)), None
+
+    return embed
+
+
+def gender_classifier(embed: Embedder, train: TimbreSplit):
+    """Logistic regression on embeddings of clean training takes: embedding -> p_female."""
+    from sklearn.linear_model import LogisticRegression
+
+    audio, singer, _ = _training_takes(train)
+    x = np.stack([embed(a)[0] for a in audio])
+    y = np.array([train.singers[s].gender == "female" for s in singer])
+    model = LogisticRegression(max_iter=2000).fit(x, y)
+    return lambda emb: float(model.predict_proba(emb[None])[0, 1])
+
+
+def _training_takes(train: TimbreSplit) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """GENDER_FIT_TAKES clean takes of the training split, spread over its singers."""
+    rng = np.random.default_rng(0)
+    chosen = rng.choice(len(train.singers), size=min(GENDER_FIT_TAKES, len(train.singers)), replace=False)
+    audio, singers, songs = [], [], []
+    for s in sorted(chosen.tolist()):
+        rows = np.flatnonzero((train.singer == s) & (train.song == 0))
+        if len(rows):
+            audio.append(np.concatenate([train.audio[r].astype(np.float32) / 32768.0 for r in rows]))
+            singers.append(s)
+            songs.append(0)
+    return audio, np.array(singers), np.array(songs)
+
+
+def run_method(name: str, embed: Embedder, gender_of, conditions: dict, female: np.ndarray,
+               log=sys.stderr) -> dict[str, dict[str, float]]:
+    out = {}
+    for condition, (audio_list, singer, song) in conditions.items():
+        embed(audio_list[0])  # warm-up
+        embs, probs, seconds = [], [], 0.0
+        for audio in audio_list:
+            start = time.perf_counter()
+            emb, p = embed(audio)
+            seconds += time.perf_counter() - start
+            embs.append(emb)
+            probs.append(p if p is not None else gender_of(emb))
+        scores = score_embeddings(np.stack(embs), np.array(probs), singer, song, female)
+        out[condition] = {"eer": 100 * scores["eer"], "ident": 100 * scores["ident_top1"],
+                          "gender": 100 * scores["gender_acc"],
+                          "ms_per_take": 1000 * seconds / len(audio_list)}
+        print(f"{name} {condition}: {out[condition]}", file=log, flush=True)
+    return out
+
+
+def run_bench(methods: list[str], data_dir: Path, log=sys.stderr) -> dict:
+    bench = load_split(data_dir, "bench")
+    train = load_split(data_dir, "train")
+    conditions = {}
+    for condition in CONDITIONS:
+        pairs, singer, song = takes(bench, degrade=condition == "noisy", seed=1)
+        conditions[condition] = ([a for a, _ in pairs], singer, song)
+    female = np.array([bench.singers[s].gender == "female" for s in conditions["clean"][1]])
+    report = {"machine": machine_description(), "date": datetime.datetime.now().isoformat(timespec="seconds"),
+              "singers": len(bench.singers), "takes": len(female), "threads": 1, "results": {}}
+    for name in methods:
+        if name == "norae":
+            embed = norae_embedder()
+            gender_of = None
+        else:
+            embed = mfcc_embedder(_training_takes(train)[0]) if name == "mfcc" else resemblyzer_embedder()
+            gender_of = gender_classifier(embed, train)
+        report["results"][name] = run_method(name, embed, gender_of, conditions, female, log)
+    return report
+
+
+def format_report(report: dict) -> str:
+    lines = [f"Voice bench: {report['singers']} held-out singers, {report['takes']} takes of 8 s; "
+             f"{report['machine']}; {report['date']}; {report['threads']} thread",
+             "", "| method | condition | EER % | ident top-1 % | gender % | ms/take |",
+             "|---|---|---:|---:|---:|---:|"]
+    for name, by_condition in report["results"].items():
+        for condition, s in by_condition.items():
+            lines.append(f"| {name} | {condition} | {s['eer']:.1f} | {s['ident']:.1f} | "
+                         f"{s['gender']:.1f} | {s['ms_per_take']:.0f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.voice_bench", description=__doc__.split("\n")[0])
+    p.add_argument("--methods", default=",".join(METHODS))
+    p.add_argument("--data", type=Path, default=default_data_dir())
+    p.add_argument("--json", type=Path, default=None, help="also write the report as JSON")
+    args = p.parse_args(argv)
+    methods = [m for m in args.methods.split(",") if m]
+    unknown = sorted(set(methods) - set(METHODS))
+    if unknown:
+        p.error(f"unknown methods {unknown}; known: {', '.join(METHODS)}")
+    report = run_bench(methods, args.data)
+    print(format_report(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

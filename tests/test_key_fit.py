@@ -1,0 +1,102 @@
+"""Key suggestion on constructed singers and songs (app.key_fit)."""
+
+import pytest
+
+from app.key_fit import KeyFit, KeyFitError, best_key
+from app.song_record import Note
+
+
+def melody(pitches, seconds=0.5):
+    return [Note(i * seconds, seconds, float(p)) for i, p in enumerate(pitches)]
+
+
+# A female pop line around A4 (G4..D5) and a male one around A3 (G3..D4).
+FEMALE_SONG = melody([67, 69, 71, 72, 74, 72, 71, 69, 67, 69, 71, 69])
+MALE_SONG = melody([55, 57, 59, 60, 62, 60, 59, 57, 55, 57, 59, 57])
+BASS = (40, 60)       # E2..C4
+SOPRANO = (60, 84)    # C4..C6
+TENOR = (50, 67)      # D3..G4
+
+
+def sung_pitches(song, fit):
+    return [n.pitch + fit.total_shift for n in song]
+
+
+def test_bass_sings_a_female_song_an_octave_down_and_fully_in_range():
+    fit = best_key(FEMALE_SONG, *BASS)
+    assert fit.octave == -1
+    assert fit.in_range == 1.0
+    assert all(BASS[0] <= p <= BASS[1] for p in sung_pitches(FEMALE_SONG, fit))
+    assert "octave below" in fit.describe()
+
+
+def test_soprano_sings_a_male_song_an_octave_up():
+    fit = best_key(MALE_SONG, *SOPRANO)
+    assert fit.octave == 1
+    assert fit.in_range == 1.0
+    assert "octave above" in fit.describe()
+
+
+def test_same_gender_song_stays_in_its_octave_and_is_centred():
+    fit = best_key(MALE_SONG, *TENOR)
+    assert fit.octave == 0
+    assert fit.in_range == 1.0
+    # The song's tessitura (G3..C4) is centred on 57.5, the tenor's range on 58.5.
+    assert fit.key_shift == 1
+    assert fit.describe() == "Key +1"
+
+
+def test_song_already_centred_keeps_the_original_key():
+    song = melody([55, 57, 59, 60, 59, 57])
+    fit = best_key(song, 50, 65)
+    assert (fit.key_shift, fit.octave) == (0, 0)
+    assert fit.describe() == "Original key"
+
+
+def test_song_wider_than_the_range_gets_the_largest_share_inside():
+    # Two octaves and a fifth of melody against a range of one octave and a half.
+    wide = melody([48, 50, 52, 55, 57, 60, 62, 64, 67, 69, 72, 74, 76, 79] + [62] * 10)
+    fit = best_key(wide, 55, 73)
+    assert fit.in_range < 1.0
+    shares = [best_key(wide, 55, 73).in_range]
+    for key in range(-6, 7):
+        for octave in (-1, 0, 1):
+            inside = sum(0.5 for n in wide if 54.5 <= n.pitch + key + 12 * octave <= 73.5)
+            shares.append(inside / (0.5 * len(wide)))
+    assert fit.in_range == pytest.approx(max(shares))
+
+
+def test_duration_weighting_favours_the_long_notes():
+    # One short high squeak and long notes lower down: the long notes decide.
+    song = [Note(0.0, 4.0, 60.0), Note(4.0, 4.0, 62.0), Note(8.0, 0.1, 76.0)]
+    fit = best_key(song, 55, 66)
+    assert fit.in_range > 0.98
+    assert fit.octave == 0
+
+
+def test_texts():
+    assert KeyFit(-2, -1, 1.0, 0.0).describe() == "Key \u22122, sing an octave below the original"
+    assert KeyFit(3, 0, 1.0, 0.0).describe() == "Key +3"
+    assert KeyFit(-2, -1, 1.0, 0.0).short_text() == "Key \u22122 \u00b7 octave down"
+    assert KeyFit(0, 1, 1.0, 0.0).short_text() == "Original key \u00b7 octave up"
+    assert KeyFit(5, -1, 1.0, 0.0).total_shift == -7
+
+
+def test_bad_inputs_say_what_is_wrong():
+    with pytest.raises(KeyFitError, match="no melody"):
+        best_key([], 50, 60)
+    with pytest.raises(KeyFitError, match="not a vocal range"):
+        best_key(MALE_SONG, 70, 60)
+
+
+def test_voice_types_follow_gender_and_range():
+    from app.voice_types import voice_type
+
+    assert voice_type("male", 40, 60) == "bass"
+    assert voice_type("male", 45, 67) == "baritone"
+    assert voice_type("male", 50, 70) == "tenor"
+    assert voice_type("female", 52, 74) == "alto"
+    assert voice_type("female", 58, 79) == "mezzo-soprano"
+    assert voice_type("female", 62, 84) == "soprano"
+    with pytest.raises(ValueError):
+        voice_type("unknown", 50, 60)
