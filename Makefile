@@ -56,14 +56,16 @@ $(VENV)/.norae-train: $(VENV)/.norae-test
 	touch $@
 
 # The whole melody-model pipeline: data (~16 min), training (~100 min on
-# 2 cores), a second stage from its weights with a fresh, lower learning-rate
-# schedule (~80 min on 1 core), ONNX export with the parity check. Every
-# stage is resumable: rerun to continue.
+# 2 cores), a second and a third stage, each from the previous one's weights
+# with a fresh, lower learning-rate schedule (~80 and ~100 min on 1 core),
+# ONNX export with the parity check. Every stage is resumable: rerun to continue.
 train-melody: setup-train
 	$(BIN)/python -m training.melody_data.build
 	$(BIN)/python -m training.train_melody
 	$(BIN)/python -m training.train_melody --run melody-c32-ft --init melody-c32 \
 		--steps 700 --lr 1e-3 --seed 1 --threads 1
+	$(BIN)/python -m training.train_melody --run melody-c32-ft2 --init melody-c32-ft \
+		--steps 800 --lr 8e-4 --seed 2 --threads 1
 	$(BIN)/python -m training.export_melody
 
 bench-melody: setup-train
