@@ -27,6 +27,8 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 
 RESOURCES_DIR = ROOT_DIR / "resources"
 DEMO_CATALOG_FILE = RESOURCES_DIR / "demo_catalog" / "demo_catalog.jsonl.gz"
+DEMO_SINGERS_DIR = RESOURCES_DIR / "demo_singers"
+"""Synthetic demo voices: ``demo_singers.json`` and one Ogg clip per take."""
 KNOWN_SONGS_FILE = RESOURCES_DIR / "demo_catalog" / "known_songs.txt"
 
 

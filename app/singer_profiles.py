@@ -77,7 +77,9 @@ def flac_audio(blob: bytes) -> np.ndarray:
 def open_timbre_index(store: CatalogStore, index_dir, encoder: TimbreEncoder,
                       analyse: Analyse = analyse_voice) -> VectorIndex:
     """The ``timbre`` index, loaded or rebuilt from SQLite; clips embedded by
-    another model are embedded again from their stored audio first."""
+    another model (or never, like the demo voices) are embedded from their
+    stored audio first. A stored clip that cannot be analysed is kept but
+    left out of its singer's profile."""
     index = VectorIndex(store, index_dir, TIMBRE_KIND, TIMBRE_INDEX_PARAMS, encoder.sha256)
     index.ensure()
     stale = store.db.execute(
@@ -85,10 +87,13 @@ def open_timbre_index(store: CatalogStore, index_dir, encoder: TimbreEncoder,
         [encoder.sha256]).fetchall()
     touched = set()
     for clip_id, singer_id, blob in stale:
-        voice = analyse(flac_audio(blob), encoder)
+        try:
+            voice = analyse(flac_audio(blob), encoder)
+            values = [voice.embedding.astype("<f4").tobytes(), voice.p_female]
+        except (TooLittleSinging, ValueError, RuntimeError):
+            values = [None, None]  # unusable: kept, but left out of the profile
         store.db.execute("UPDATE singer_clips SET embedding = ?, p_female = ?, model_sha256 = ? "
-                         "WHERE id = ?", [voice.embedding.astype("<f4").tobytes(), voice.p_female,
-                                          encoder.sha256, clip_id])
+                         "WHERE id = ?", [*values, encoder.sha256, clip_id])
         touched.add(singer_id)
     missing = store.db.execute(
         "SELECT id FROM singers WHERE id IN (SELECT singer_id FROM singer_clips) AND id NOT IN "
@@ -105,7 +110,8 @@ def refresh_profile(store: CatalogStore, index: VectorIndex, singer_id: int, *, 
     """Recompute a singer's profile vector and range from its current-model clips."""
     rows = store.db.execute(
         "SELECT embedding, range_low, range_high FROM singer_clips "
-        "WHERE singer_id = ? AND model_sha256 = ?", [singer_id, index.model_sha256]).fetchall()
+        "WHERE singer_id = ? AND model_sha256 = ? AND embedding IS NOT NULL",
+        [singer_id, index.model_sha256]).fetchall()
     if not rows:
         index.remove([singer_id], save=save)
         return

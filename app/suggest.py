@@ -3,7 +3,8 @@
 Given a :class:`app.voice_take.VoiceSummary` (embedding, gender, range):
 
 1. The singers whose profiles sound most like the take (``timbre`` index,
-   cosine similarity) bring their songs.
+   cosine similarity) bring their songs (the SONGS_PER_SINGER whose span
+   fits the range best).
 2. Any other song with a melody may come too if its range fits the singer's
    (the take's sustained range, at least an octave wide, see :func:`range_used`): every song's
    stored range and tessitura give a quick estimate of how much of it the
@@ -35,6 +36,8 @@ FIT_WEIGHT = 0.5
 CENTRE_PENALTY = 0.02
 """Fit lost per semitone between the shifted tessitura centre and the range centre."""
 NEAREST_SINGERS = 12
+SONGS_PER_SINGER = 40
+"""Of a near singer's songs, the ones whose span best fits the range are scored."""
 RANGE_CANDIDATES = 300
 """Songs outside the nearest singers' that are checked for range fit."""
 DEFAULT_RANGE = (48, 67)
@@ -80,12 +83,21 @@ def candidate_songs(store: CatalogStore, singer_sims: dict[int, float], low: flo
     out: dict[int, tuple[float, str]] = {}
     if singer_sims:
         marks = ",".join("?" * len(singer_sims))
-        for song_id, singer_id, name in store.db.execute(
-                f"SELECT s.id, ss.singer_id, g.name FROM songs s JOIN melodies m ON m.song_id = s.id "
-                f"JOIN song_singers ss ON ss.song_id = s.id JOIN singers g ON g.id = ss.singer_id "
-                f"WHERE {where} AND ss.singer_id IN ({marks})", [*params, *singer_sims]):
-            if singer_sims[singer_id] > out.get(song_id, (-2.0, ""))[0]:
-                out[song_id] = (singer_sims[singer_id], name)
+        rows = store.db.execute(
+            f"SELECT s.id, ss.singer_id, g.name, s.range_high - s.range_low FROM songs s "
+            f"JOIN melodies m ON m.song_id = s.id JOIN song_singers ss ON ss.song_id = s.id "
+            f"JOIN singers g ON g.id = ss.singer_id WHERE {where} AND ss.singer_id IN ({marks})",
+            [*params, *singer_sims]).fetchall()
+        by_singer: dict[int, list] = {}
+        for row in rows:
+            by_singer.setdefault(row[1], []).append(row)
+        for singer_id, songs in by_singer.items():
+            spans = np.array([r[3] if r[3] is not None else 99 for r in songs], dtype=np.float64)
+            keep = np.lexsort(([r[0] for r in songs], -_quick_fit(spans, high - low)))[:SONGS_PER_SINGER]
+            for i in keep:
+                song_id, _, name, _ = songs[i]
+                if singer_sims[singer_id] > out.get(song_id, (-2.0, ""))[0]:
+                    out[song_id] = (singer_sims[singer_id], name)
     rows = store.db.execute(
         f"SELECT s.id, s.range_low, s.range_high FROM songs s JOIN melodies m ON m.song_id = s.id "
         f"WHERE {where} AND s.range_low IS NOT NULL", params).fetchall()

@@ -2,7 +2,7 @@
 
 Run from the repository root (after ``python -m training.timbre_data.build``)::
 
-    python -m bench.voice_bench [--methods norae,mfcc,resemblyzer] [--json OUT]
+    python -m bench.voice_bench [--methods norae,mfcc,resemblyzer] [--key-fit] [--json OUT]
 
 The bench split's singers are made from TTS voices no training singer uses.
 A take is one singer singing one song (two 4 s excerpts, 8 s); conditions
@@ -18,6 +18,14 @@ per take, fixed seed). Per method and condition:
   gender head);
 * ms/take: wall milliseconds to embed one 8 s take at 1 thread, voicing
   detection included (Norae finds the sung frames with its melody model).
+
+Key fit (``--key-fit``, Norae only): every clean bench take, as a user whose
+true range is the singer's (known from its synthesis), asks ``suggest`` for 10
+songs of the demo catalog with its 16 demo voices. Reported: the share of
+suggestions whose melody, moved by the suggested key and octave, lies at
+least 95 % (by duration) inside the true range; the same for the suggestions
+whose original singer is of the other gender, and how often those are sung
+an octave away from the original.
 
 MFCC: 20 coefficients over 25 ms frames where the level is within 40 dB of
 the take's loudest, mean and standard deviation, z-scored with statistics of
@@ -171,15 +179,66 @@ def run_bench(methods: list[str], data_dir: Path, log=sys.stderr) -> dict:
     return report
 
 
+def key_fit_check(data_dir: Path, takes_per_singer: int = 1, log=sys.stderr) -> dict:
+    """Suggestions for the bench singers against their true ranges (see the module docstring)."""
+    import tempfile
+
+    from app.catalog_setup import open_catalog
+    from app.key_fit import in_range_share
+    from app.paths import index_dir_for
+    from app.singer_profiles import open_timbre_index
+    from app.suggest import suggest
+    from app.voice_take import analyse_voice, shared_timbre_encoder
+
+    bench = load_split(data_dir, "bench")
+    pairs, singer, song = takes(bench, degrade=False, seed=1)
+    counts = {"results": 0, "fit": 0, "other_gender": 0, "other_fit": 0, "other_octave": 0, "users": 0}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "catalog.sqlite"
+        with open_catalog(db) as store:
+            encoder = shared_timbre_encoder()
+            index = open_timbre_index(store, index_dir_for(db), encoder)
+            for n, ((audio, _), s, g) in enumerate(zip(pairs, singer, song)):
+                if g >= takes_per_singer:
+                    continue
+                truth = bench.singers[s]
+                voice = analyse_voice(audio, encoder)
+                counts["users"] += 1
+                for result in suggest(store, index, voice, top=10):
+                    notes = store.notes(result.song_id)
+                    pitches = np.array([x.pitch for x in notes]) + result.fit.total_shift
+                    weights = np.array([max(x.duration_s, 1e-3) for x in notes])
+                    inside = in_range_share(pitches, weights, truth.low_midi, truth.high_midi) >= 0.95
+                    counts["results"] += 1
+                    counts["fit"] += int(inside)
+                    if result.singer_gender in ("female", "male") and result.singer_gender != truth.gender:
+                        counts["other_gender"] += 1
+                        counts["other_fit"] += int(inside)
+                        counts["other_octave"] += int(result.fit.octave != 0)
+                print(f"key fit: {counts['users']} users, {counts['fit']}/{counts['results']} in range",
+                      file=log, flush=True)
+    def share(part: str, whole: str) -> float:
+        return 100.0 * counts[part] / counts[whole] if counts[whole] else float("nan")
+
+    return {**counts, "fit_pct": share("fit", "results"), "other_fit_pct": share("other_fit", "other_gender"),
+            "other_octave_pct": share("other_octave", "other_gender")}
+
+
 def format_report(report: dict) -> str:
-    lines = [f"Voice bench: {report['singers']} held-out singers, {report['takes']} takes of 8 s; "
-             f"{report['machine']}; {report['date']}; {report['threads']} thread",
+    lines = [(f"Voice bench: {report['singers']} held-out singers, {report['takes']} takes of 8 s; "
+             f"{report['machine']}; {report['date']}; {report['threads']} thread"),
              "", "| method | condition | EER % | ident top-1 % | gender % | ms/take |",
              "|---|---|---:|---:|---:|---:|"]
     for name, by_condition in report["results"].items():
         for condition, s in by_condition.items():
             lines.append(f"| {name} | {condition} | {s['eer']:.1f} | {s['ident']:.1f} | "
                          f"{s['gender']:.1f} | {s['ms_per_take']:.0f} |")
+    fit = report.get("key_fit")
+    if fit:
+        lines += ["", (f"Key fit: {fit['users']} users x top 10 = {fit['results']} suggestions; "
+                      f"{fit['fit_pct']:.1f} % at least 95 % inside the user's true range. "
+                      f"Other-gender songs: {fit['other_gender']}, {fit['other_fit_pct']:.1f} % in range, "
+                      f"{fit['other_octave_pct']:.1f} % sung an octave away from the original.")]
     return "\n".join(lines)
 
 
@@ -187,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.voice_bench", description=__doc__.split("\n")[0])
     p.add_argument("--methods", default=",".join(METHODS))
     p.add_argument("--data", type=Path, default=default_data_dir())
+    p.add_argument("--key-fit", action="store_true", help="also check suggested keys (slower)")
     p.add_argument("--json", type=Path, default=None, help="also write the report as JSON")
     args = p.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
@@ -194,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         p.error(f"unknown methods {unknown}; known: {', '.join(METHODS)}")
     report = run_bench(methods, args.data)
+    if args.key_fit:
+        report["key_fit"] = key_fit_check(args.data)
     print(format_report(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))

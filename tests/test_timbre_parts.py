@@ -107,3 +107,21 @@ def test_network_pools_any_length_into_one_unit_embedding():
         assert emb.shape == (2, TIMBRE_EMBED_DIM) and logit.shape == (2,)
         np.testing.assert_allclose(emb.norm(dim=1).detach().numpy(), 1.0, atol=1e-5)
     assert SAMPLE_RATE == 16_000
+
+
+def test_voice_bench_scores_methods_and_prints_one_table():
+    from bench.voice_bench import format_report, mfcc_embedder, run_method
+    from training.timbre_validation import takes
+
+    data = _tiny_split()
+    pairs, singer, song = takes(data, degrade=False, seed=0)
+    conditions = {"clean": ([a for a, _ in pairs], singer, song)}
+    female = np.array([data.singers[s].gender == "female" for s in singer])
+    embed = mfcc_embedder([a for a, _ in pairs])
+    results = run_method("mfcc", embed, lambda emb: 0.5, conditions, female)
+    assert set(results["clean"]) == {"eer", "ident", "gender", "ms_per_take"}
+    assert 0.0 <= results["clean"]["eer"] <= 100.0
+    report = {"machine": "test", "date": "today", "singers": 4, "takes": len(singer), "threads": 1,
+              "results": {"mfcc": results}}
+    text = format_report(report)
+    assert "| mfcc | clean |" in text and text.count("\n| ") == 2

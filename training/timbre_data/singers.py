@@ -24,7 +24,8 @@ from training.melody_data.tts_voices import TtsVoice, held_out_voices, training_
 from training.melody_data.voice_synth import VOICE_TYPES, VoiceType
 from training.melody_data.world_render import Timbre
 
-SPLIT_CODES = {"train": 0, "val": 1, "bench": 2}
+SPLIT_CODES = {"train": 0, "val": 1, "bench": 2, "demo": 3}
+"""Splits of singers; "demo" singers are the app's bundled synthetic demo voices."""
 ADULT_TYPES = tuple(vt for vt in VOICE_TYPES if vt.name != "child")
 GENDER_OF_TYPE = {"bass": "male", "baritone": "male", "tenor": "male",
                   "alto": "female", "mezzo": "female", "soprano": "female"}
@@ -73,7 +74,7 @@ class Singer:
 
 
 def split_voices(split: str) -> list[TtsVoice]:
-    """Source voices of a split: training voices for train/val, held-out ones for bench."""
+    """Source voices of a split: held-out ones for bench, training voices otherwise."""
     if split not in SPLIT_CODES:
         raise ValueError(f"unknown split {split!r}; known: {list(SPLIT_CODES)}")
     return held_out_voices() if split == "bench" else training_voices()
