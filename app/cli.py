@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="norae", description="Norae — offline karaoke companion. "
         "Without a command, the desktop app starts.")
     _common_options(parser, suppress=False)
+    parser.add_argument("--kiosk", action="store_true",
+                        help="desktop app in kiosk mode: full screen, large targets, no file "
+                             "dialogs, back to the start after a minute idle")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
     _common_options(common, suppress=True)

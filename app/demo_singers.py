@@ -7,7 +7,10 @@ origin "demo" (clips stored, embedded later by the timbre model, see
 :func:`app.singer_profiles.open_timbre_index`) and gives every demo-catalog
 song one of them as its singer: a song goes to a singer whose range can hold
 its melody (its span at most the singer's range), chosen by a stable hash of
-the song, and takes that singer's gender. Installing is done once per
+the song, and takes that singer's gender. The demo tunes are written at
+notation pitch; each is moved by whole octaves to where its singer would sing
+it (its middle nearest the middle of the singer's range), so a man's song lies
+an octave below a woman's, as in real karaoke files. Installing is done once per
 database (``meta.demo_singers_version``); songs the user imported are never touched.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from app.audio_decode import AudioDecodeError, decode_audio
@@ -58,6 +62,23 @@ def _singer_for(song_id: str, span: int | None, singers: list[tuple[int, dict]])
     return pool[digest % len(pool)]
 
 
+def sung_octave_shift(low: int, high: int, singer: dict) -> int:
+    """Semitones (a multiple of 12) that bring a melody spanning MIDI ``low``..``high``
+    nearest the middle of the singer's range."""
+    middle = (singer["range_low"] + singer["range_high"]) / 2
+    return min((12 * k for k in (-2, -1, 0, 1, 2)),
+               key=lambda shift: (abs((low + high) / 2 + shift - middle), abs(shift)))
+
+
+def _move_to_singer(store: CatalogStore, song_id: int, low: int | None, high: int | None,
+                    singer: dict) -> None:
+    shift = 0 if low is None else sung_octave_shift(low, high, singer)
+    if shift:
+        source = store.db.execute("SELECT source FROM melodies WHERE song_id = ?", [song_id]).fetchone()
+        notes = [replace(n, pitch=n.pitch + shift) for n in store.notes(song_id)]
+        store.set_melody(song_id, notes, source[0] if source else "demo")
+
+
 def install_demo_singers(store: CatalogStore, folder: Path = DEMO_SINGERS_DIR) -> int:
     """Add the demo voices and give the demo songs their singers, once; returns
     the number of singers added (0 when already installed)."""
@@ -99,5 +120,6 @@ def install_demo_singers(store: CatalogStore, folder: Path = DEMO_SINGERS_DIR) -
                 store.db.execute("INSERT OR IGNORE INTO song_singers (song_id, singer_id) VALUES (?, ?)",
                                  [song_id, singer_id])
                 store.db.execute("UPDATE songs SET singer_gender = ? WHERE id = ?", [entry["gender"], song_id])
+                _move_to_singer(store, song_id, low, high, entry)
         store.set_meta(DEMO_SINGERS_META_KEY, version)
     return len(added)

@@ -8,7 +8,7 @@ environment variable so tests and kiosks can relocate them:
 variable             meaning                                     default
 ===================  ==========================================  ======================
 ``NORAE_DB``         the catalog database file                   ``<data dir>/norae.sqlite``
-``NORAE_DATA_DIR``   the user data directory                     platformdirs user data
+``NORAE_DATA_DIR``   the user data directory (and settings.ini)  platformdirs user data
 ``NORAE_MODELS_DIR`` the folder holding the ONNX models          ``<repo>/models_onnx``
 ===================  ==========================================  ======================
 """
@@ -53,6 +53,11 @@ def default_db_path(cli_value: str | os.PathLike | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return data_dir() / "norae.sqlite"
+
+
+def settings_path() -> Path:
+    """The app's settings file (INI): microphone, saved range, language, kiosk."""
+    return data_dir() / "settings.ini"
 
 
 def index_dir_for(db_path: Path) -> Path:

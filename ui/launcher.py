@@ -8,21 +8,28 @@ import sys
 from collections.abc import Sequence
 
 from app.cli import main as cli_main
-from app.paths import default_db_path
+from app.paths import default_db_path, settings_path
 
 
 def start_gui(args: argparse.Namespace) -> int:
     """Open the main window on the catalog chosen by ``--db``/``NORAE_DB``."""
-    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
+    from ui.settings_page import KIOSK_KEY
 
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Norae")
-    window = MainWindow(default_db_path(args.db), seed_demo=not args.no_demo)
-    window.show()
+    settings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
+    kiosk = bool(args.kiosk) or settings.value(KIOSK_KEY, False, type=bool)
+    window = MainWindow(default_db_path(args.db), seed_demo=not args.no_demo, kiosk=kiosk,
+                        settings=settings)
+    if kiosk:
+        window.showFullScreen()
+    else:
+        window.show()
     window.load_catalog()
     code = app.exec()
     # Delete the window while Qt is still up: left to interpreter shutdown,

@@ -1,92 +1,152 @@
-"""Norae's main window (minimal for now): the song list with search and filters.
+"""Norae's main window: Sing, Hum, Library, Import and Settings in one window.
 
-The catalog is opened — and on first run seeded with the demo catalog and its
-indexes checked — in a worker thread; the window stays responsive and shows
-progress meanwhile. Searching reads through the UI thread's own connection
-(a LIKE over a few thousand rows takes a few milliseconds).
+A column of large buttons on the left switches the screens. The catalog is
+opened — and on first run seeded with the demo catalog and its indexes
+checked — in a worker thread; the window stays responsive and shows progress
+meanwhile, and the record buttons wait until the catalog is ready. Takes are
+analysed on the :class:`ui.analysis_runner.AnalysisRunner`'s thread.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
+    QButtonGroup,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QProgressBar,
-    QTableView,
+    QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.audio_source import AudioSource
 from app.catalog_setup import open_catalog
 from app.catalog_store import CatalogStore
-from app.song_record import SINGER_GENDERS
+from app.paths import settings_path
+from ui.analysis_runner import AnalysisRunner
 from ui.background import run_task
-from ui.song_table_model import SongTableModel
+from ui.hum_page import HumPage
+from ui.import_page import ImportPage
+from ui.kiosk import IdleWatcher
+from ui.library_page import LibraryPage
+from ui.settings_page import SettingsPage, microphone_factory
+from ui.sing_page import SingPage
+from ui.song_page import SongPage
+from ui.theme import apply_theme
 
 log = logging.getLogger("norae.ui")
 
-MAX_LISTED = 1000
-"""Songs shown at once; a search narrows the list."""
+SING, HUM, LIBRARY, IMPORT, SETTINGS, SONG = range(6)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db_path: Path, *, seed_demo: bool = True) -> None:
+    """source_factory: makes the AudioSource a take records from (default: the
+    microphone chosen in Settings). kiosk: full screen, large targets, no file
+    dialogs, back to the start screen after a minute idle."""
+
+    catalog_ready = Signal()
+
+    def __init__(self, db_path: Path, *, seed_demo: bool = True,
+                 source_factory: Callable[[], AudioSource] | None = None, kiosk: bool = False,
+                 settings: QSettings | None = None) -> None:
         super().__init__()
-        self.db_path = db_path
+        self.db_path = Path(db_path)
         self.seed_demo = seed_demo
+        self.kiosk = kiosk
+        self.settings = settings or QSettings(str(settings_path()), QSettings.Format.IniFormat)
         self.store: CatalogStore | None = None
+        self.runner = AnalysisRunner(self.db_path, self)
+        self.source_factory = source_factory or microphone_factory(self.settings)
         self.setWindowTitle("Norae — 노래")
-        self.resize(1000, 680)
+        self.resize(1100, 720)
+        apply_theme(self, kiosk=kiosk)
         self._build()
-        self._search_timer = QTimer(self, singleShot=True, interval=120)
-        self._search_timer.timeout.connect(self.refresh)
+        self.idle = IdleWatcher(self) if kiosk else None
+        if self.idle is not None:
+            self.idle.idle.connect(self.forget_session)
 
     def _build(self) -> None:
         central = QWidget(self)
-        layout = QVBoxLayout(central)
-        bar = QHBoxLayout()
-        self.search_box = QLineEdit(placeholderText="Search title or artist · 제목/가수 검색 (ㅇㄹㄹ)")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumHeight(40)
-        self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
-        self.genre_box = QComboBox()
-        self.genre_box.addItem("All genres", None)
-        self.genre_box.currentIndexChanged.connect(self.refresh)
-        self.gender_box = QComboBox()
-        self.gender_box.addItem("Any singer", None)
-        for gender in SINGER_GENDERS:
-            self.gender_box.addItem(gender.capitalize(), gender)
-        self.gender_box.currentIndexChanged.connect(self.refresh)
-        bar.addWidget(self.search_box, 1)
-        bar.addWidget(self.genre_box)
-        bar.addWidget(self.gender_box)
-        layout.addLayout(bar)
-        self.model = SongTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        layout.addWidget(self.table, 1)
+        row = QHBoxLayout(central)
+        nav = QVBoxLayout()
+        self.nav_group = QButtonGroup(self)
+        names = [self.tr("Sing"), self.tr("Hum"), self.tr("Library"), self.tr("Import"), self.tr("Settings")]
+        for page, name in enumerate(names):
+            button = QPushButton(name, checkable=True)
+            button.setObjectName("navButton")
+            button.setMinimumSize(120, 64)
+            self.nav_group.addButton(button, page)
+            nav.addWidget(button)
+            if page == IMPORT and self.kiosk:
+                button.setVisible(False)  # no files to pick in a karaoke room
+        nav.addStretch(1)
+        self.nav_group.idClicked.connect(self.show_page)
+        row.addLayout(nav)
+        self.stack = QStackedWidget()
+        self.sing = SingPage(self.runner, self._source, kiosk=self.kiosk)
+        self.hum = HumPage(self.runner, self._source, kiosk=self.kiosk)
+        self.library = LibraryPage()
+        # Imports write the catalog and the hum index: they queue on the
+        # analysis thread so the index has one writer at a time.
+        self.importer = ImportPage(self.db_path, kiosk=self.kiosk, pool=self.runner.pool)
+        self.settings_page = SettingsPage(self.settings, self.db_path, kiosk=self.kiosk)
+        self.song_page = SongPage()
+        for page in (self.sing, self.hum, self.library, self.importer, self.settings_page,
+                     self.song_page):
+            self.stack.addWidget(page)
+        for page in (self.sing, self.hum, self.library):
+            page.open_song.connect(self.open_song)
+        self.song_page.back_requested.connect(self.back)
+        self.importer.catalog_changed.connect(self._catalog_changed)
+        if not self.kiosk:  # a kiosk forgets its singers
+            self.sing.voice_measured.connect(lambda r: self.settings_page.save_range(*r))
+        row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.status_label = QLabel("Opening the catalog…")
+        self.status_label = QLabel(self.tr("Opening the catalog…"))
         self.progress = QProgressBar(maximumWidth=240, visible=False)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
-        self.search_box.setEnabled(False)
+        self._previous = SING
+        self.show_page(SING)
+        self._set_recording_enabled(False)
 
-    # --- catalog loading ---------------------------------------------------
+    def _source(self) -> AudioSource:
+        return self.source_factory()
+
+    # --- navigation ------------------------------------------------------------------
+    def show_page(self, page: int) -> None:
+        if page != SONG:
+            self._previous = page
+            self.nav_group.button(page).setChecked(True)
+        self.stack.setCurrentIndex(page)
+
+    def open_song(self, song_id: int) -> None:
+        if self.store is None:
+            return
+        self.song_page.show_song(self.store, song_id)
+        self.show_page(SONG)
+
+    def back(self) -> None:
+        self.show_page(self._previous)
+
+    def forget_session(self) -> None:
+        """Kiosk idle: drop the last singer's takes and results, back to the start
+        (not while a take is being recorded or analysed: then wait again)."""
+        if self.sing.panel.recording or self.hum.panel.recording or self.runner.busy:
+            self.idle.timer.start()
+            return
+        self.sing.reset()
+        self.hum.reset()
+        self.show_page(SING)
+
+    # --- catalog loading --------------------------------------------------------------
     def load_catalog(self) -> None:
         """Open (and on first run seed) the catalog off the UI thread."""
         db_path, seed = self.db_path, self.seed_demo
@@ -100,7 +160,7 @@ class MainWindow(QMainWindow):
                  on_error=self._catalog_failed, on_progress=self._show_progress)
 
     def _show_progress(self, done: int, total: int) -> None:
-        self.status_label.setText("Preparing the demo catalog…")
+        self.status_label.setText(self.tr("Preparing the demo catalog…"))
         self.progress.setVisible(True)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
@@ -108,32 +168,55 @@ class MainWindow(QMainWindow):
     def _catalog_ready(self) -> None:
         self.progress.setVisible(False)
         self.store = CatalogStore(self.db_path)
-        for genre in self.store.genres():
-            self.genre_box.addItem(genre, genre)
-        self.search_box.setEnabled(True)
-        self.search_box.setFocus()
-        self.refresh()
+        self.library.set_store(self.store)
+        self.status_label.setText(self.tr("{0} songs in the catalog").format(self.store.count_songs()))
         log.info("window shows %d songs from %s", self.store.count_songs(), self.db_path)
+        self.catalog_ready.emit()
+        self.runner.submit(lambda analyst, progress: analyst.prepare(progress),
+                           on_done=self._prepared, on_error=self._prepare_failed,
+                           on_progress=self._prepare_progress)
+
+    def _prepare_progress(self, done: int, total: int) -> None:
+        self.status_label.setText(self.tr("Preparing hum search: {0} of {1} songs…").format(done, total))
+        self.progress.setVisible(True)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _prepared(self, _lines) -> None:
+        self.progress.setVisible(False)
+        self._set_recording_enabled(True)
+        self.status_label.setText(self.tr("{0} songs in the catalog · ready to listen").format(
+            self.store.count_songs()))
+        log.info("ready to listen")
+
+    def _prepare_failed(self, exc: Exception) -> None:
+        self.progress.setVisible(False)
+        self.status_label.setText(self.tr("Singing and humming are unavailable: {0}").format(exc))
+        log.error("could not prepare the models and indexes: %s", exc)
 
     def _catalog_failed(self, exc: Exception) -> None:
         self.progress.setVisible(False)
-        self.status_label.setText(f"Could not open the catalog: {exc}")
+        self.status_label.setText(self.tr("Could not open the catalog: {0}").format(exc))
         log.error("could not open the catalog %s: %s", self.db_path, exc)
 
-    # --- searching -----------------------------------------------------------
-    def refresh(self) -> None:
-        if self.store is None:
-            return
-        rows = self.store.search_songs(
-            self.search_box.text(), limit=MAX_LISTED,
-            genre=self.genre_box.currentData(), singer_gender=self.gender_box.currentData())
-        self.model.set_rows(rows)
-        total = self.store.count_songs()
-        shown = f"{len(rows)} shown" + (" (refine the search to see more)"
-                                         if len(rows) == MAX_LISTED else "")
-        self.status_label.setText(f"{total} songs in the catalog · {shown}")
+    def _catalog_changed(self) -> None:
+        self.runner.catalog_changed()
+        if self.store is not None:
+            self.library.reload_genres()
+            self.library.refresh()
+            self.status_label.setText(self.tr("{0} songs in the catalog").format(self.store.count_songs()))
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def _set_recording_enabled(self, enabled: bool) -> None:
+        for page in (self.sing, self.hum):
+            page.panel.record_button.setEnabled(enabled)
+            page.panel.file_button.setEnabled(enabled)
+
+    def closeEvent(self, event) -> None:
+        self.sing.panel.shutdown()
+        self.hum.panel.shutdown()
+        self.importer.shutdown()
+        self.settings_page.shutdown()
+        self.runner.shutdown()
         if self.store is not None:
             self.store.close()
             self.store = None

@@ -1,0 +1,169 @@
+"""What the app does with a finished take: voice + suggestions, or hum search.
+
+An :class:`Analyst` owns one catalog connection and the indexes opened on it,
+so it must always be called from the same thread (the UI runs it on a
+one-thread pool that never retires its thread). Opening the models and
+indexes happens on first use; :meth:`Analyst.catalog_changed` drops them so
+the next call sees newly imported songs. No Qt here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from app.catalog_store import CatalogStore
+from app.cli_hum import CONFIDENT as HUM_CONFIDENT
+from app.cli_hum import hum_search_for, update_hum_index
+from app.hum_search import HumFilters, HumHit, HumQueryError, HumSearch
+from app.paths import index_dir_for
+from app.singer_profiles import open_timbre_index
+from app.suggest import Suggestion, range_used, suggest
+from app.vector_index import VectorIndex
+from app.voice_take import (
+    TooLittleSinging,
+    VoiceSummary,
+    analyse_voice,
+    shared_timbre_encoder,
+)
+from app.voice_types import voice_type
+from inference.constants import SAMPLE_RATE
+
+MIN_TAKE_S = 1.0
+"""Shorter recordings are refused before any model runs."""
+
+
+class TakeError(ValueError):
+    """The take cannot be analysed; the message says what the singer should do."""
+
+
+class Cancelled(Exception):
+    """Work stopped because the app is closing."""
+
+
+@dataclass
+class VoiceAdvice:
+    """A sung take's analysis: the voice, the range used for keys, and songs."""
+
+    voice: VoiceSummary
+    range_used: tuple[int, int]
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+@dataclass
+class HumAnswer:
+    """A hum search: hits best first; ``found`` when the best one is confident."""
+
+    hits: list[HumHit]
+    found: bool
+
+
+def _check_take(audio: np.ndarray) -> np.ndarray:
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.ndim != 1 or len(audio) < MIN_TAKE_S * SAMPLE_RATE:
+        raise TakeError("The recording is too short — sing or hum for a few seconds.")
+    if not np.any(np.abs(audio) > 1e-4):
+        raise TakeError("The recording is silent — check the microphone and its level.")
+    return audio
+
+
+def with_gender(voice: VoiceSummary, gender: str) -> VoiceSummary:
+    """The voice as the singer says it is (the gender guess corrected)."""
+    if gender == voice.gender:
+        return voice
+    kind = voice_type(gender, voice.range_low, voice.range_high) \
+        if voice.range_low is not None else None
+    return replace(voice, gender=gender, voice_type=kind)
+
+
+class Analyst:
+    """Voice analysis, suggestions and hum search on one catalog (one thread)."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = Path(db_path)
+        self._store: CatalogStore | None = None
+        self._timbre_index: VectorIndex | None = None
+        self._hum: HumSearch | None = None
+        self.cancel = threading.Event()
+        """Set from any thread to stop :meth:`prepare` at the next song."""
+
+    @property
+    def store(self) -> CatalogStore:
+        if self._store is None:
+            self._store = CatalogStore(self.db_path)
+        return self._store
+
+    def catalog_changed(self) -> None:
+        """Forget opened indexes (songs or singers were added elsewhere)."""
+        self._timbre_index = None
+        self._hum = None
+
+    def close(self) -> None:
+        self.catalog_changed()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def prepare(self, progress: Callable[[int, int], None] | None = None) -> list[str]:
+        """Index what the catalog lacks (hum windows of new songs, singer clips
+        from another timbre model) so the first take is answered at once; on a
+        fresh demo catalog this takes a minute or two. ``progress(done, total)``
+        counts songs. Raises Cancelled when ``cancel`` is set meanwhile."""
+        def step(done: int, total: int) -> None:
+            if self.cancel.is_set():
+                raise Cancelled()
+            if progress is not None:
+                progress(done, total)
+
+        lines = update_hum_index(self.store, step)
+        self.hum_search()
+        self.timbre_index()
+        return lines
+
+    # --- singing -> songs ----------------------------------------------------
+    def timbre_index(self) -> VectorIndex:
+        if self._timbre_index is None:
+            self._timbre_index = open_timbre_index(self.store, index_dir_for(self.db_path),
+                                                   shared_timbre_encoder())
+        return self._timbre_index
+
+    def analyse_voice(self, audio: np.ndarray) -> VoiceSummary:
+        """float32 [L] mono 16 kHz -> VoiceSummary; TakeError when too little was sung."""
+        try:
+            return analyse_voice(_check_take(audio), shared_timbre_encoder())
+        except TooLittleSinging as exc:
+            raise TakeError(f"Too little singing to hear your voice ({exc}). "
+                            "Sing a little longer, with held notes.") from exc
+
+    def suggest(self, voice: VoiceSummary, *, top: int = 20,
+                gender_filter: str | None = None) -> VoiceAdvice:
+        results = suggest(self.store, self.timbre_index(), voice, top=top,
+                          gender_filter=gender_filter)
+        return VoiceAdvice(voice, range_used(voice), results)
+
+    def advise(self, audio: np.ndarray, *, top: int = 20) -> VoiceAdvice:
+        """A sung take -> its voice and the songs that suit it."""
+        return self.suggest(self.analyse_voice(audio), top=top)
+
+    # --- humming -> a song --------------------------------------------------------
+    def hum_search(self) -> HumSearch:
+        if self._hum is None:
+            self._hum = hum_search_for(self.store)
+        return self._hum
+
+    def find_song(self, audio: np.ndarray, *, top: int = 10,
+                  filters: HumFilters | None = None) -> HumAnswer:
+        """A hummed/sung/whistled take -> the best matching songs."""
+        from app.melody_extraction import shared_tracker
+        from inference.melody_contour import contour_from_f0
+
+        contour = contour_from_f0(shared_tracker().track(_check_take(audio)).f0_hz)
+        try:
+            hits = self.hum_search().search_contour(contour, top=top, filters=filters)
+        except HumQueryError as exc:
+            raise TakeError(f"{exc} Hum the tune a little longer.") from exc
+        return HumAnswer(hits, bool(hits) and hits[0].score >= HUM_CONFIDENT)
