@@ -30,6 +30,8 @@ DEMO_CATALOG_FILE = RESOURCES_DIR / "demo_catalog" / "demo_catalog.jsonl.gz"
 DEMO_SINGERS_DIR = RESOURCES_DIR / "demo_singers"
 """Synthetic demo voices: ``demo_singers.json`` and one Ogg clip per take."""
 KNOWN_SONGS_FILE = RESOURCES_DIR / "demo_catalog" / "known_songs.txt"
+I18N_DIR = RESOURCES_DIR / "i18n"
+"""Qt translations of the window: ``norae_<lang>.ts`` (source) and ``.qm`` (compiled)."""
 
 
 def models_dir() -> Path:

@@ -114,7 +114,7 @@ def test_sing_flow_shows_the_voice_and_songs_with_keys(qapp, catalog, artifacts_
         assert longest < 120  # ~50 ms on an idle machine; slack for a loaded CI runner
         assert page.panel.last_stop_reason == "silence"
         cards = page.results.cards
-        assert len(cards) >= 10
+        assert len(cards) >= 10 and all(c.isVisible() for c in cards[:3])
         assert page.advice.voice.gender == "female"
         assert entry["name"] in cards[0].suggestion.reasons[0]
         assert all(c.key_label.text() for c in cards)
@@ -136,20 +136,25 @@ def test_sing_flow_shows_the_voice_and_songs_with_keys(qapp, catalog, artifacts_
         dispose(window)
 
 
-def test_hum_flow_finds_the_hummed_song_first(qapp, catalog, artifacts_dir):
+def hummed_take(catalog) -> tuple[int, str, np.ndarray]:
+    """About 11 s of Jingle Bells sung three semitones lower and 10 % slower."""
     with open_catalog(catalog, seed_demo=False) as store:
         song_id, title = store.db.execute(
             "SELECT id, title FROM songs WHERE title = 'Jingle Bells'").fetchone()
         notes = store.notes(song_id)
     phrase, end = [], notes[0].onset_s
-    for n in notes:  # ~11 s from the start, three semitones lower, 10 % slower
+    for n in notes:
         if n.onset_s - notes[0].onset_s > 11.0:
             break
         if n.onset_s > end + 0.05:
             phrase.append((None, 1.1 * (n.onset_s - end)))
         phrase.append((n.pitch - 3, 1.1 * n.duration_s))
         end = n.offset_s
-    take = np.concatenate([sung_melody(phrase), np.zeros(4 * SAMPLE_RATE, np.float32)])
+    return song_id, title, np.concatenate([sung_melody(phrase), np.zeros(4 * SAMPLE_RATE, np.float32)])
+
+
+def test_hum_flow_finds_the_hummed_song_first(qapp, catalog, artifacts_dir):
+    song_id, title, take = hummed_take(catalog)
     window = open_app(catalog, take)
     try:
         window.nav_group.button(1).click()
@@ -159,6 +164,7 @@ def test_hum_flow_finds_the_hummed_song_first(qapp, catalog, artifacts_dir):
                    what="hum results")
         assert page.answer.found
         assert page.results.cards[0].hit.song_id == song_id
+        assert page.results.cards[0].isVisible()
         assert title in page.verdict_label.text()
         shoot(window, artifacts_dir, "hum_results_en")
         page.results.cards[0].open_requested.emit(song_id)
@@ -205,4 +211,38 @@ def test_kiosk_forgets_the_last_singer_after_idle(qapp, catalog):
         assert window.sing.stack.currentIndex() == 0 and not window.sing.results.cards
         assert window.sing.panel.trace.voiced_frames == 0
     finally:
+        dispose(window)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_every_screen_in_english_and_korean(qapp, catalog, tmp_path, artifacts_dir, language):
+    import soundfile as sf
+
+    from ui.i18n import set_language
+    from ui.main_window import HUM, IMPORT, LIBRARY, SETTINGS, SING
+
+    _, sung = a_demo_voice_take()
+    _, _, hummed = hummed_take(catalog)
+    sf.write(str(tmp_path / "sung.wav"), sung, SAMPLE_RATE)
+    sf.write(str(tmp_path / "hummed.wav"), hummed, SAMPLE_RATE)
+    assert set_language(language)
+    window = open_app(catalog, None)
+    try:
+        shoot(window, artifacts_dir, f"sing_{language}")
+        window.sing.panel.load_file(tmp_path / "sung.wav")
+        wait_until(lambda: window.sing.advice is not None and window.sing.results.complete,
+                   timeout_s=60, what="suggestions")
+        assert ("음역" in window.sing.voice_label.text()) == (language == "ko")
+        shoot(window, artifacts_dir, f"sing_results_{language}")
+        window.show_page(HUM)
+        window.hum.panel.load_file(tmp_path / "hummed.wav")
+        wait_until(lambda: window.hum.answer is not None and window.hum.results.complete,
+                   timeout_s=60, what="hum results")
+        shoot(window, artifacts_dir, f"hum_results_{language}")
+        for page, name in ((LIBRARY, "library"), (IMPORT, "import"), (SETTINGS, "settings")):
+            window.show_page(page)
+            shoot(window, artifacts_dir, f"{name}_{language}")
+        window.show_page(SING)
+    finally:
+        set_language("en")
         dispose(window)

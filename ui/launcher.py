@@ -16,13 +16,15 @@ def start_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
+    from ui.i18n import set_language
     from ui.main_window import MainWindow
-    from ui.settings_page import KIOSK_KEY
+    from ui.settings_page import KIOSK_KEY, LANGUAGE_KEY
 
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Norae")
     settings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
+    set_language(str(settings.value(LANGUAGE_KEY, "en")))
     kiosk = bool(args.kiosk) or settings.value(KIOSK_KEY, False, type=bool)
     window = MainWindow(default_db_path(args.db), seed_demo=not args.no_demo, kiosk=kiosk,
                         settings=settings)

@@ -6,7 +6,7 @@ few thousand rows takes a few milliseconds). Activating a row opens the song.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +22,10 @@ from app.catalog_store import CatalogStore
 from app.song_record import SINGER_GENDERS
 from ui.song_table_model import SongTableModel
 
+GENDER_WORDS = {"female": QT_TRANSLATE_NOOP("LibraryPage", "Female"),
+                "male": QT_TRANSLATE_NOOP("LibraryPage", "Male"),
+                "mixed": QT_TRANSLATE_NOOP("LibraryPage", "Mixed"),
+                "unknown": QT_TRANSLATE_NOOP("LibraryPage", "Unknown")}
 MAX_LISTED = 1000
 """Songs shown at once; a search narrows the list."""
 
@@ -46,7 +50,7 @@ class LibraryPage(QWidget):
         self.gender_box = QComboBox(minimumHeight=44)
         self.gender_box.addItem(self.tr("Any singer"), None)
         for gender in SINGER_GENDERS:
-            self.gender_box.addItem(self.tr(gender.capitalize()), gender)
+            self.gender_box.addItem(self.tr(GENDER_WORDS.get(gender, gender)), gender)
         self.gender_box.currentIndexChanged.connect(self.refresh)
         bar.addWidget(self.search_box, 1)
         bar.addWidget(self.genre_box)

@@ -42,6 +42,7 @@ class ResultList(QScrollArea):
         self._column = QVBoxLayout(holder)
         self._column.addStretch(1)
         self.setWidget(holder)  # deletes the previous holder and its cards
+        holder.show()  # a widget set on a visible scroll area is not shown by itself
         self.cards = []
 
     def show_cards(self, items: Sequence, make_card: Callable[[int, Any], QWidget]) -> None:
@@ -56,6 +57,7 @@ class ResultList(QScrollArea):
             card.open_requested.connect(self.open_song)
             self._column.insertWidget(self._column.count() - 1, card)
             card.ensurePolished()  # the window's style sheet sets its fonts: size it with them
+            card.show()  # children added to a visible widget stay hidden until shown
             self.cards.append(card)
         if self._pending:
             self._timer.start()

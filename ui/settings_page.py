@@ -30,11 +30,11 @@ from app.microphone_source import MicrophoneSource
 from app.take_recorder import TakeRecorder
 from ui.background import run_task
 from ui.capture_thread import CaptureThread
+from ui.i18n import LANGUAGES
 from ui.live_views import LevelMeter
 
 DEVICE_KEY, LOW_KEY, HIGH_KEY = "audio/input_device", "voice/range_low", "voice/range_high"
 LANGUAGE_KEY, KIOSK_KEY = "ui/language", "kiosk/start_in_kiosk"
-LANGUAGES = (("en", "English"), ("ko", "한국어"))
 LEVEL_TEST_S = 10.0
 """A level test listens for this long unless stopped."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -33,8 +33,14 @@ from ui.take_page import TakePage
 
 SUGGESTIONS_SHOWN = 20
 
-VOICE_TYPE_WORDS = {"bass": "Bass", "baritone": "Baritone", "tenor": "Tenor", "alto": "Alto",
-                    "mezzo-soprano": "Mezzo-soprano", "soprano": "Soprano"}
+VOICE_TYPE_WORDS = {
+    "bass": QT_TRANSLATE_NOOP("SingPage", "Bass"),
+    "baritone": QT_TRANSLATE_NOOP("SingPage", "Baritone"),
+    "tenor": QT_TRANSLATE_NOOP("SingPage", "Tenor"),
+    "alto": QT_TRANSLATE_NOOP("SingPage", "Alto"),
+    "mezzo-soprano": QT_TRANSLATE_NOOP("SingPage", "Mezzo-soprano"),
+    "soprano": QT_TRANSLATE_NOOP("SingPage", "Soprano"),
+}
 
 
 class SingPage(TakePage):

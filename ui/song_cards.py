@@ -20,27 +20,35 @@ from app.suggest import Suggestion
 MINUS = "\u2212"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SongCards", text)
-
-
 def key_words(fit: KeyFit) -> str:
     """"Original key", "Key +3", "Key −2 · octave down" — translated."""
     if fit.key_shift == 0:
-        key = tr("Original key")
+        key = QCoreApplication.translate("SongCards", "Original key")
     else:
         sign = "+" if fit.key_shift > 0 else MINUS
-        key = tr("Key {0}").format(f"{sign}{abs(fit.key_shift)}")
+        key = QCoreApplication.translate("SongCards", "Key {0}").format(f"{sign}{abs(fit.key_shift)}")
     if fit.octave < 0:
-        return key + " · " + tr("octave down")
+        return key + " · " + QCoreApplication.translate("SongCards", "octave down")
     if fit.octave > 0:
-        return key + " · " + tr("octave up")
+        return key + " · " + QCoreApplication.translate("SongCards", "octave up")
     return key
 
 
 def gender_words(gender: str | None) -> str:
-    return {"female": tr("female singer"), "male": tr("male singer"),
-            "mixed": tr("mixed voices")}.get(gender or "", tr("singer unknown"))
+    return {"female": QCoreApplication.translate("SongCards", "female singer"), "male": QCoreApplication.translate("SongCards", "male singer"),
+            "mixed": QCoreApplication.translate("SongCards", "mixed voices")}.get(gender or "", QCoreApplication.translate("SongCards", "singer unknown"))
+
+
+def reason_words(s: Suggestion) -> list[str]:
+    """Why a song is suggested, in the UI's language (the data of ``s.reasons``)."""
+    out = []
+    if s.singer:
+        out.append(QCoreApplication.translate("SongCards", "voice like {0}, {1:.2f}").format(s.singer, s.similarity))
+    if s.fit.in_range >= 0.95:
+        out.append(QCoreApplication.translate("SongCards", "fits your range in this key"))
+    else:
+        out.append(QCoreApplication.translate("SongCards", "{0:.0%} of the tune in your range").format(s.fit.in_range))
+    return out
 
 
 def time_words(seconds: float) -> str:
@@ -66,7 +74,7 @@ class _Card(QFrame):
         self.body = QVBoxLayout()
         self.body.setSpacing(4)
         row.addLayout(self.body, 1)
-        button = QPushButton(tr("Song page"))
+        button = QPushButton(QCoreApplication.translate("SongCards", "Song page"))
         button.setMinimumSize(120, 44)
         button.clicked.connect(lambda: self.open_requested.emit(self.song_id))
         row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -94,9 +102,9 @@ class SuggestionCard(_Card):
         self.fit_bar = QProgressBar()
         self.fit_bar.setRange(0, 100)
         self.fit_bar.setValue(round(100 * s.fit.in_range))
-        self.fit_bar.setFormat(tr("%p% in your range"))
+        self.fit_bar.setFormat(QCoreApplication.translate("SongCards", "%p% in your range"))
         self.fit_bar.setFixedWidth(220)
-        reasons = QLabel(" · ".join(s.reasons), wordWrap=True)
+        reasons = QLabel(" · ".join(reason_words(s)), wordWrap=True)
         reasons.setObjectName("cardReasons")
         line = QHBoxLayout()
         line.addWidget(self.key_label)
@@ -117,9 +125,9 @@ class HumResultCard(_Card):
         self.confidence_bar = QProgressBar()
         self.confidence_bar.setRange(0, 100)
         self.confidence_bar.setValue(round(100 * hit.score))
-        self.confidence_bar.setFormat(tr("%p% sure") if confident else tr("%p% — a guess"))
+        self.confidence_bar.setFormat(QCoreApplication.translate("SongCards", "%p% sure") if confident else QCoreApplication.translate("SongCards", "%p% — a guess"))
         self.confidence_bar.setFixedWidth(220)
-        where = QLabel(tr("matched at {0} into the song").format(time_words(hit.start_s)))
+        where = QLabel(QCoreApplication.translate("SongCards", "matched at {0} into the song").format(time_words(hit.start_s)))
         where.setObjectName("cardReasons")
         line = QHBoxLayout()
         line.addWidget(self.confidence_bar)
