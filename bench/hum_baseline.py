@@ -14,12 +14,13 @@ with the whole catalog's length.
 Key: the query is first moved onto the song's semitone grid (by the circular
 mean of both sides' cents), then transposed to the song's median and tried at
 every whole semitone within +-:data:`KEY_RANGE_ST` of it; the best counts.
-:func:`app.contour_alignment.align_many` tries only +-1 semitone around the
-median difference, which suits the short song stretch Norae's re-ranking
-aligns with but not a whole song: the median of a long song is more than a
-semitone from that of a 10 s excerpt for nearly half the held-out songs.
-(On 60 simulated 10 s hums against 300 held-out songs: top-1 0.75 with
-``align_many``, 0.93 with this search, at 1.9x the DTW work.)
+Norae's re-ranking (:func:`app.contour_alignment.align_pairs`) searches only
++-3 semitones around the medians' gap of the query and the short song stretch
+it aligns with; against a whole song that is not enough: the median of a long
+song is more than a semitone from that of a 10 s excerpt for nearly half the
+held-out songs. (On 60 simulated 10 s hums against 300 held-out songs, with
+an earlier +-1 semitone search: top-1 0.75, against 0.93 with this search, at
+1.9x the DTW work.)
 """
 
 from __future__ import annotations

@@ -4,7 +4,13 @@ Run from the repository root::
 
     python -m bench.hum_bench [--catalogs 1000,10000] [--queries 100] [--lengths 5,10,15]
                               [--baseline-queries 40] [--scale 100000] [--json FILE]
-                              [--seed 0] [--cache DIR]
+                              [--seed 0] [--cache DIR] [--query-catalog N]
+
+One cell of the standard run, for quick checks (the standard queries, searched
+in the 10,000-song catalog only)::
+
+    python -m bench.hum_bench --catalogs 10000 --query-catalog 1000 --lengths 10 \
+                              --baseline-queries 0 --scale 0
 
 1. Catalogs: the first N of a seeded shuffle of the held-out corpus songs
    (never used in training), stored in a real SQLite catalog (one song per
@@ -13,9 +19,10 @@ Run from the repository root::
    cached under ``--cache`` (default ``$NORAE_TRAIN_CACHE/hum_bench``); a
    model change re-embeds.
 2. Queries (:mod:`bench.hum_bench_queries`): ``--queries`` per length, from
-   songs of the smallest catalog, rendered as sung / syllables / hum / whistle
-   audio recorded in a room; plus ``--queries // 2`` 10 s queries of songs in
-   no catalog. Rendered audio is cached.
+   songs of the smallest catalog (or the first ``--query-catalog`` songs),
+   rendered as sung / syllables / hum / whistle audio recorded in a room; plus
+   ``--queries // 2`` 10 s queries of songs in no catalog. Rendered audio is
+   cached.
 3. Norae: the shipped melody model's pitch track, ``contour_from_f0``,
    ``HumSearch.search_contour(top=30)``; s/query includes pitch extraction.
 4. Baseline (:mod:`bench.hum_baseline`): pYIN + subsequence DTW against every
@@ -84,6 +91,8 @@ class BenchConfig:
     seed: int = 0
     cache: Path = field(default_factory=default_cache_dir)
     build_threads: int = 2
+    query_catalog: int | None = None
+    """In-catalog queries come from the first this many songs (None: the smallest catalog)."""
 
 
 def song_record(song: HumSong) -> SongRecord:
@@ -203,7 +212,11 @@ def run_bench(config: BenchConfig, songs: list[HumSong] | None = None, log=sys.s
     if catalogs[-1] > len(order) or catalogs[0] < 1:
         raise ValueError(f"catalog sizes must be 1..{len(order)} (held-out songs), got {catalogs}")
     cache = Path(config.cache)
-    query_set = bench_queries(order, catalogs[0], catalogs[-1], config.lengths, config.queries,
+    query_pool = config.query_catalog or catalogs[0]
+    if not 1 <= query_pool <= catalogs[0]:
+        raise ValueError(f"--query-catalog must be 1..{catalogs[0]} (the smallest catalog), "
+                         f"got {query_pool}")
+    query_set = bench_queries(order, query_pool, catalogs[-1], config.lengths, config.queries,
                               config.seed, cache / "queries", log)
     in_catalog = [q for length in config.lengths for q in query_set.by_length[length]]
     everything = in_catalog + query_set.out_of_catalog
@@ -266,12 +279,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=default_cache_dir())
+    parser.add_argument("--query-catalog", type=int, default=None,
+                        help="draw in-catalog queries from the first N songs (default: the "
+                             "smallest catalog); with --catalogs 10000 --query-catalog 1000 the "
+                             "standard queries are searched in the large catalog only")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = parser.parse_args(argv)
     try:
         config = BenchConfig(_numbers(args.catalogs), args.queries, _numbers(args.lengths, float),
                              args.baseline_queries, args.scale, args.scale_queries, args.seed,
-                             args.cache.expanduser(), args.build_threads)
+                             args.cache.expanduser(), args.build_threads, args.query_catalog)
     except ValueError as exc:
         parser.error(str(exc))
     if not config.catalogs or not config.lengths or config.queries < 1:

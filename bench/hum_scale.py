@@ -17,8 +17,11 @@ Latency: simulated 10 s queries (:mod:`training.hum_queries`, at the pitch
 track level) of songs in the catalog, each searched at one thread the way
 :meth:`app.hum_search.HumSearch.candidates` does: windows at every query
 scale, embedded, TOP_WINDOWS nearest windows each, songs scored by the mean
-over query windows of their best cosine at the best scale. The DTW re-ranking
-of the 30 best songs does not depend on the catalog size and is left out.
+over query windows of their best cosine at the best scale (the index lookup
+that picks the search's candidate pool). Scoring the POOL_SONGS best by
+windows that agree in time (reading their windows from SQLite) and the DTW
+re-ranking of the CANDIDATES best take a fixed number of songs whatever the
+catalog size, and are left out.
 """
 
 from __future__ import annotations

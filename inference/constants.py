@@ -76,6 +76,11 @@ HUM_QUERY_SCALES = (0.74, 0.86, 1.0, 1.16, 1.35)
 sung 35 % slower or faster than the catalog melody still meets windows of
 about its own tempo (neighbouring scales are 16 % apart)."""
 
+HUM_VOTE_SCALES = (0.74, 0.8, 0.86, 0.93, 1.0, 1.08, 1.16, 1.25, 1.35)
+"""The finer stretches at which candidate songs are scored by windows that
+agree in time (neighbours 8 % apart): HUM_QUERY_SCALES and the ones between.
+Only HUM_QUERY_SCALES windows are looked up in the index."""
+
 HUM_PITCH_CLIP = 24.0
 """Semitones from a window's median pitch beyond which the encoder input is clipped."""
 

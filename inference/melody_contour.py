@@ -44,12 +44,21 @@ def contour_from_notes(notes: np.ndarray, *, hop_s: float = CONTOUR_HOP_S,
     end = float((notes[:, 0] + notes[:, 1]).max()) if len(notes) else 0.0
     n_frames = int(np.ceil((end if total_s is None else total_s) / hop_s))
     contour = np.full(n_frames, np.nan, dtype=np.float32)
-    for onset, duration, pitch in notes[np.argsort(notes[:, 0], kind="stable")]:
-        if duration <= 0:
-            continue
-        first = max(0, int(np.ceil(onset / hop_s - 1e-9)))
-        stop = min(n_frames, int(np.ceil((onset + duration) / hop_s - 1e-9)))
-        contour[first:stop] = pitch
+    notes = notes[np.argsort(notes[:, 0], kind="stable")]
+    notes = notes[notes[:, 1] > 0]
+    first = np.maximum(0, np.ceil(notes[:, 0] / hop_s - 1e-9).astype(np.int64))
+    stop = np.minimum(n_frames, np.ceil((notes[:, 0] + notes[:, 1]) / hop_s - 1e-9).astype(np.int64))
+    if np.all(np.diff(stop) >= 0):
+        # No note outlasts a later one (a melody): a frame belongs to the
+        # last note starting at or before it, if that one still sounds.
+        frames = np.arange(n_frames)
+        last = np.searchsorted(first, frames, side="right") - 1
+        sounding = last >= 0
+        sounding[sounding] &= stop[last[sounding]] > frames[sounding]
+        contour[sounding] = notes[last[sounding], 2]
+        return contour
+    for a, b, pitch in zip(first, stop, notes[:, 2]):
+        contour[a:b] = pitch
     return contour
 
 
@@ -134,17 +143,19 @@ def sung_windows(contour: np.ndarray,
     return windows[keep], starts[keep]
 
 
-def query_windows(contour: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A query contour stretched by every HUM_QUERY_SCALES factor and cut into
+def query_windows(contour: np.ndarray, scales: tuple[float, ...] = HUM_QUERY_SCALES,
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A query contour stretched by every factor of ``scales`` and cut into
     sung windows every HUM_CATALOG_HOP_FRAMES. Returns (windows float32 [W, L],
-    scale index int64 [W], start frame in the stretched query int64 [W])."""
-    windows, scales, starts = [], [], []
-    for k, factor in enumerate(HUM_QUERY_SCALES):
+    scale index into ``scales`` int64 [W], start frame in the stretched query
+    int64 [W])."""
+    windows, scale_of, starts = [], [], []
+    for k, factor in enumerate(scales):
         w, s = sung_windows(stretch_contour(contour, factor))
         windows.append(w)
-        scales.append(np.full(len(w), k, dtype=np.int64))
+        scale_of.append(np.full(len(w), k, dtype=np.int64))
         starts.append(s)
-    return (np.concatenate(windows).astype(np.float32), np.concatenate(scales),
+    return (np.concatenate(windows).astype(np.float32), np.concatenate(scale_of),
             np.concatenate(starts))
 
 

@@ -155,3 +155,10 @@ def test_a_rerun_reuses_cached_catalogs_and_queries_with_the_same_results(bench_
     assert second["scale"]["built_now"] is False
     for n in ("8", "16"):
         assert [r["rank"] for r in second["records"][n]] == [r["rank"] for r in first["records"][n]]
+
+
+def test_queries_from_more_songs_than_the_smallest_catalog_are_refused(tmp_path):
+    config = BenchConfig(catalogs=[8, 16], queries=1, lengths=[5.0], baseline_queries=0, scale=0,
+                         seed=4, cache=tmp_path, query_catalog=9)
+    with pytest.raises(ValueError, match="query-catalog"):
+        run_bench(config, SONGS)

@@ -18,9 +18,11 @@ weights that both rank the candidates and say how sure the answer is. Writes
 in-catalog queries, share answered right and confidently, share of
 out-of-catalog queries answered confidently) go into the model card.
 
-The rendered queries' candidates are cached under the training cache
-(``hum_calibration/``), keyed by the hum and melody models' sha256 and the
-pitch decode settings, so a refit after a change to the fit alone takes seconds.
+The rendered queries' contours are cached under the training cache
+(``hum_calibration/``), keyed by the melody model's sha256 and the pitch
+decode settings; their candidates beside them, keyed also by the hum model's
+sha256 and ``app.hum_search.SEARCH_VERSION``. A refit after a change to the
+fit alone takes seconds, one after a change to the search a few minutes.
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ import numpy as np
 
 from app.catalog_store import CatalogStore
 from app.hum_catalog import open_hum_index
-from app.hum_search import FEATURES, HumQueryError, HumSearch, lead_features
+from app.hum_search import (
+    FEATURES,
+    SEARCH_VERSION,
+    HumQueryError,
+    HumSearch,
+    lead_features,
+)
 from app.melody_extraction import melody_model_path, shared_tracker
 from app.song_record import Note, SongRecord
 from inference.hum_encoder import HumEncoder
@@ -82,54 +90,87 @@ def render(song_notes: np.ndarray, length_s: float, number: int, rng: np.random.
                           key_shift=float(rng.uniform(-7, 7)))
 
 
-def collect(model: Path, n_queries: int, seed: int, cache: Path) -> dict[str, np.ndarray]:
-    """Candidates of rendered queries: ``embed`` and ``align`` float [R] (their
-    scores), ``query`` int [R] (query number), ``truth`` bool [R], ``inside`` bool [Q]."""
-    encoder = HumEncoder(model, threads=1)
+def rendered_contours(n_queries: int, seed: int, cache: Path) -> dict[str, np.ndarray]:
+    """The rendered queries, tracked by the shipped melody model: ``contour``
+    float32 (all query contours end to end), ``length`` int [Q] (frames of
+    each), ``song`` int [Q] (index into the in-catalog validation songs, or
+    -1 for a song left out), ``inside`` bool [Q]. Cached under ``cache`` by
+    the melody model's sha256 and the pitch decode settings."""
     pitch_sha = hashlib.sha256(melody_model_path().read_bytes()).hexdigest()
-    path = cache / (f"candidates-{encoder.sha256[:12]}-{pitch_sha[:12]}-{DECODE_SIGNATURE}"
-                    f"-n{n_queries}-seed{seed}.npz")
+    path = cache / f"contours-{pitch_sha[:12]}-{DECODE_SIGNATURE}-n{n_queries}-seed{seed}.npz"
     if path.is_file():
         with np.load(path) as data:
             return {k: data[k] for k in data.files}
     rng = np.random.default_rng(seed)
-    val = load_songs("val")
-    order = rng.permutation(len(val))
-    outside = [val[i] for i in order[:OUT_OF_CATALOG]]
-    inside = [val[i] for i in order[OUT_OF_CATALOG:]]
-    distractors = load_songs("train")
+    inside, outside = calibration_songs(rng)
     voices = [v.name for v in training_voices()]
     tracker = shared_tracker(threads=1)
-    rows, queries, truths, in_flags = [], [], [], []
+    contours, songs, in_flags = [], [], []
+    for k in range(n_queries):
+        is_inside = k % 4 != 3
+        pool = inside if is_inside else outside
+        i = int(rng.integers(len(pool)))
+        audio = render(pool[i].notes, IN_CATALOG_LENGTHS_S[k % 4] if is_inside else 10.0, k,
+                       rng, voices)
+        if audio is None:
+            continue
+        contours.append(contour_from_f0(tracker.track(audio).f0_hz))
+        songs.append(i if is_inside else -1)
+        in_flags.append(is_inside)
+        if (k + 1) % 50 == 0:
+            print(f"queries rendered: {k + 1}/{n_queries}", flush=True)
+    out = {"contour": np.concatenate(contours).astype(np.float32),
+           "length": np.array([len(c) for c in contours]), "song": np.array(songs),
+           "inside": np.array(in_flags)}
+    cache.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **out)
+    return out
+
+
+def calibration_songs(rng: np.random.Generator) -> tuple[list, list]:
+    """(validation songs in the catalog, validation songs left out), drawn with ``rng``."""
+    val = load_songs("val")
+    order = rng.permutation(len(val))
+    return [val[i] for i in order[OUT_OF_CATALOG:]], [val[i] for i in order[:OUT_OF_CATALOG]]
+
+
+def collect(model: Path, n_queries: int, seed: int, cache: Path) -> dict[str, np.ndarray]:
+    """Candidates of rendered queries: ``embed`` and ``align`` float [R] (their
+    scores), ``query`` int [R] (query number), ``truth`` bool [R], ``inside``
+    bool [Q]. Cached by the hum model, the queries and SEARCH_VERSION."""
+    encoder = HumEncoder(model, threads=1)
+    queries = rendered_contours(n_queries, seed, cache)
+    query_key = hashlib.sha256(queries["contour"].tobytes()).hexdigest()
+    path = cache / (f"candidates-{encoder.sha256[:12]}-{query_key[:12]}-s{SEARCH_VERSION}"
+                    f"-n{n_queries}-seed{seed}.npz")
+    if path.is_file():
+        with np.load(path) as data:
+            return {k: data[k] for k in data.files}
+    inside, _ = calibration_songs(np.random.default_rng(seed))
+    distractors = load_songs("train")
+    contours = np.split(queries["contour"], np.cumsum(queries["length"])[:-1])
+    rows, numbers, truths = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         store = CatalogStore(Path(tmp) / "catalog.sqlite")
         with store.db.atomic():
             ids = [store.add_song(SongRecord(title=s.source, source_format="corpus", notes=[
                 Note(float(o), float(d), float(q)) for o, d, q in s.notes])) for s in inside + distractors]
         search = HumSearch(store, open_hum_index(store, Path(tmp) / "idx", encoder), encoder)
-        for k in range(n_queries):
-            is_inside = k % 4 != 3
-            pool = inside if is_inside else outside
-            i = int(rng.integers(len(pool)))
-            audio = render(pool[i].notes, IN_CATALOG_LENGTHS_S[k % 4] if is_inside else 10.0, k,
-                           rng, voices)
-            if audio is None:
-                continue
+        for k, (contour, song) in enumerate(zip(contours, queries["song"])):
             try:
-                hits = search.search_contour(contour_from_f0(tracker.track(audio).f0_hz), top=TOP)
+                hits = search.search_contour(contour, top=TOP)
             except HumQueryError:
                 hits = []  # nothing sung that could be searched: a query with no answer
-            truth = ids[i] if is_inside else -1
+            truth = ids[song] if song >= 0 else -1
             rows += [(h.embed_score, h.align_cost) for h in hits]
-            queries += [len(in_flags)] * len(hits)
+            numbers += [k] * len(hits)
             truths += [h.song_id == truth for h in hits]
-            in_flags.append(is_inside)
             if (k + 1) % 50 == 0:
-                print(f"queries: {k + 1}/{n_queries}", flush=True)
+                print(f"queries searched: {k + 1}/{len(contours)}", flush=True)
         store.close()
     scores = np.array(rows, dtype=np.float64).reshape(-1, 2)
-    out = {"embed": scores[:, 0], "align": scores[:, 1], "query": np.array(queries),
-           "truth": np.array(truths), "inside": np.array(in_flags)}
+    out = {"embed": scores[:, 0], "align": scores[:, 1], "query": np.array(numbers),
+           "truth": np.array(truths), "inside": queries["inside"]}
     cache.mkdir(parents=True, exist_ok=True)
     np.savez(path, **out)
     return out
