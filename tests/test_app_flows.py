@@ -23,6 +23,7 @@ from inference.constants import SAMPLE_RATE
 from tests.gui_wait import wait_until
 from tests.sung_tones import sung_melody
 from tests.test_main_window import dispose
+from tests.test_window_xvfb import xvfb_display  # noqa: F401 (a fixture)
 from tests.voice_variants import resung
 
 
@@ -246,3 +247,49 @@ def test_every_screen_in_english_and_korean(qapp, catalog, tmp_path, artifacts_d
     finally:
         set_language("en")
         dispose(window)
+
+
+def test_singing_into_the_system_microphone_under_xvfb(catalog, tmp_path, artifacts_dir,
+                                                      xvfb_display):  # noqa: F811 (the fixture)
+    """The real window on a virtual X server records a sung WAV played into a
+    virtual PulseAudio microphone, and shows suggestions."""
+    import os
+    import subprocess
+    import sys
+
+    import soundfile as sf
+
+    from tests.virtual_mic import APT_LINE, VirtualMic, missing_tools
+
+    missing = missing_tools()
+    if missing:
+        pytest.fail(f"needs {', '.join(missing)}: {APT_LINE}")
+    _, take = a_demo_voice_take()
+    sf.write(str(tmp_path / "take.wav"), take, SAMPLE_RATE)
+    shot = artifacts_dir / "sing_results_xvfb_microphone.png"
+    with VirtualMic() as mic:
+        env = {**os.environ, **mic.env, "DISPLAY": xvfb_display, "QT_QPA_PLATFORM": "xcb"}
+        driver = subprocess.Popen(
+            [sys.executable, "-m", "tests.xvfb_sing_driver", str(catalog), str(tmp_path / "s.ini"),
+             str(shot)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        try:
+            out = ""
+            while "READY" not in out:
+                line = driver.stdout.readline()
+                assert line, f"the app ended before it was ready:\n{out}"
+                out += line
+            driver.stdin.write("go\n")
+            driver.stdin.flush()
+            time.sleep(0.5)  # the record button opens the microphone
+            player = mic.play(tmp_path / "take.wav")
+            rest, _ = driver.communicate(timeout=180)
+            out += rest
+            player.wait(timeout=30)
+        finally:
+            if driver.poll() is None:
+                driver.kill()
+    assert driver.returncode == 0, out
+    count = int(out.split("SUGGESTIONS ")[1].split()[0])
+    assert count >= 10, out
+    print(f"screenshot: {shot}")
