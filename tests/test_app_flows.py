@@ -69,24 +69,22 @@ def shoot(window, artifacts_dir, name: str) -> None:
 
 
 class EventLoopWatch:
-    """Measures the longest gap between 10 ms timer ticks on the UI thread."""
+    """Gaps between 10 ms timer ticks on the UI thread, in ms."""
 
     def __init__(self) -> None:
         self.clock = QElapsedTimer()
-        self.longest_ms = 0
+        self.gaps: list[int] = []
         self.timer = QTimer(interval=10)
-        self.timer.timeout.connect(self._tick)
+        self.timer.timeout.connect(lambda: self.gaps.append(self.clock.restart()))
 
     def start(self) -> None:
         self.clock.start()
         self.timer.start()
 
-    def _tick(self) -> None:
-        self.longest_ms = max(self.longest_ms, self.clock.restart())
-
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, float]:
+        """(longest gap, 99th percentile gap)."""
         self.timer.stop()
-        return self.longest_ms
+        return max(self.gaps), float(np.percentile(self.gaps, 99))
 
 
 def a_demo_voice_take() -> tuple[dict, np.ndarray]:
@@ -110,9 +108,12 @@ def test_sing_flow_shows_the_voice_and_songs_with_keys(qapp, catalog, artifacts_
         watch.start()
         wait_until(lambda: page.advice is not None and page.results.complete, timeout_s=60,
                    what="the suggestions")
-        longest = watch.stop()
-        print(f"longest UI-thread stall during analysis: {longest} ms")
-        assert longest < 120  # ~50 ms on an idle machine; slack for a loaded CI runner
+        longest, p99 = watch.stop()
+        print(f"UI thread during analysis: longest stall {longest} ms, 99th percentile {p99:.0f} ms")
+        # Idle machine: longest ~50 ms. A busy machine can hold a thread back
+        # now and then, so the bound is on the 99th percentile; an analysis on
+        # the UI thread would stall it for seconds.
+        assert p99 < 60 and longest < 1000
         assert page.panel.last_stop_reason == "silence"
         cards = page.results.cards
         assert len(cards) >= 10 and all(c.isVisible() for c in cards[:3])
@@ -190,6 +191,29 @@ def test_no_microphone_is_said_plainly_and_a_file_can_be_used(qapp, catalog, tmp
         page.panel.load_file(tmp_path / "take.wav")
         wait_until(lambda: page.advice is not None, timeout_s=60, what="suggestions from the file")
         assert page.results.cards
+    finally:
+        dispose(window)
+
+
+def test_importing_a_folder_with_a_broken_file_in_the_window(qapp, tmp_path, artifacts_dir):
+    from tests.fixture_files import write_tempo_change_midi, write_ultrastar_utf8
+    from ui.main_window import IMPORT, LIBRARY
+
+    folder = tmp_path / "songs"
+    folder.mkdir()
+    write_tempo_change_midi(folder / "tempo_change.mid")
+    write_ultrastar_utf8(folder / "korean_utf8.txt")
+    (folder / "broken.mid").write_text("This is not a MIDI file.\n", encoding="utf-8")
+    window = open_app(tmp_path / "c.sqlite", None)
+    try:
+        window.show_page(IMPORT)
+        assert window.importer.start_import([folder])
+        wait_until(lambda: not window.importer.is_running(), timeout_s=120, what="the import")
+        errors = window.importer.error_table
+        assert errors.rowCount() == 1 and errors.item(0, 0).text() == "broken.mid"
+        shoot(window, artifacts_dir, "import_broken_file_en")
+        window.show_page(LIBRARY)
+        wait_until(lambda: window.library.model.rowCount() == 2, what="the new songs in the library")
     finally:
         dispose(window)
 

@@ -104,6 +104,10 @@ class MainWindow(QMainWindow):
         for page in (self.sing, self.hum, self.library):
             page.open_song.connect(self.open_song)
         self.song_page.back_requested.connect(self.back)
+        self.song_page.song_requested.connect(self.open_song)
+        # "Sing this" records a play with its key; it arrives with play
+        # recording (similar songs), until then the button is not offered.
+        self.song_page.sing_button.setVisible(False)
         self.importer.catalog_changed.connect(self._catalog_changed)
         if not self.kiosk:  # a kiosk forgets its singers
             self.sing.voice_measured.connect(lambda r: self.settings_page.save_range(*r))
