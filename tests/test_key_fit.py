@@ -102,11 +102,12 @@ def test_voice_types_follow_gender_and_range():
         voice_type("unknown", 50, 60)
 
 
-def test_a_narrow_take_is_fitted_as_an_octave_around_its_centre():
+def test_a_narrow_take_is_widened_a_little_around_its_centre():
     from types import SimpleNamespace
 
     from app.suggest import DEFAULT_RANGE, range_used
 
-    assert range_used(SimpleNamespace(range_low=55, range_high=59)) == (51, 63)
+    assert range_used(SimpleNamespace(range_low=55, range_high=59)) == (53, 61)  # 8 semitones
+    assert range_used(SimpleNamespace(range_low=55, range_high=64)) == (55, 64)
     assert range_used(SimpleNamespace(range_low=45, range_high=64)) == (45, 64)
     assert range_used(SimpleNamespace(range_low=None, range_high=None)) == DEFAULT_RANGE

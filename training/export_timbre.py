@@ -1,6 +1,10 @@
 """Export a trained timbre-encoder checkpoint to ONNX and record it in the model card.
 
-    python -m training.export_timbre [--checkpoint RUN/best.pt]
+    python -m training.export_timbre [--checkpoint RUN/last.pt]
+
+The default is the run's final weights (step 3000): its validation EER equals
+the best checkpoint's within noise (1.57 vs 1.54 %) while its gender head is
+better trained (98.8 vs 96.3 %); ``best.pt`` is chosen by EER alone.
 
 Writes ``models_onnx/timbre.onnx``, the torch weights the parity test compares
 against (``training/weights/timbre.pt``), checks onnxruntime against torch on
@@ -58,7 +62,7 @@ def check_parity(net: TimbreNet, path: Path) -> float:
 
 
 def main(argv=None) -> int:
-    return export_cli(argv, __doc__, run_dir("timbre-run") / "best.pt", load_net, ONNX_PATH,
+    return export_cli(argv, __doc__, run_dir("timbre-run") / "last.pt", load_net, ONNX_PATH,
                       WEIGHTS_PATH, CARD_PATH, export_onnx, check_parity)
 
 
