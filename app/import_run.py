@@ -38,6 +38,18 @@ class ImportResult:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     cancelled: bool = False
 
+    def record(self, path: Path, status: str, value, named: set[Path]) -> None:
+        """File it under what ``import_file`` said; "not a song" is only a
+        failure for a file the user named (a README.txt beside songs is skipped)."""
+        if status == "added":
+            self.added.append((path, value))
+        elif status == "unchanged":
+            self.unchanged.append((path, value))
+        elif status == "not a song" and path not in named:
+            self.skipped.append((path, value))
+        else:
+            self.failed.append((path, value))
+
     @property
     def total(self) -> int:
         return len(self.added) + len(self.unchanged) + len(self.failed) + len(self.skipped)
@@ -169,15 +181,7 @@ def import_paths(
             break
         if progress is not None:
             progress(done, len(files), path)
-        status, value = import_file(store, path)
-        if status == "added":
-            result.added.append((path, value))
-        elif status == "unchanged":
-            result.unchanged.append((path, value))
-        elif status == "not a song" and path not in named:
-            result.skipped.append((path, value))  # a README.txt beside the songs
-        else:
-            result.failed.append((path, value))
+        result.record(path, *import_file(store, path), named)
     if progress is not None and not result.cancelled:
         progress(len(files), len(files), Path())
     return result

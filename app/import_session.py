@@ -179,15 +179,7 @@ class ImportSession:
                 self._update(current=path)
                 status, value = import_file(store, path)
                 with self._lock:
-                    result = self._state.result
-                    if status == "added":
-                        result.added.append((path, value))
-                    elif status == "unchanged":
-                        result.unchanged.append((path, value))
-                    elif status == "not a song" and path not in named:
-                        result.skipped.append((path, value))  # a README.txt beside the songs
-                    else:
-                        result.failed.append((path, value))
+                    self._state.result.record(path, status, value, named)
                     self._state.files_done = done + 1
                 report(done + 1, len(files))
             with self._lock:
