@@ -18,7 +18,7 @@ import numpy as np
 
 from app.catalog_store import CatalogStore
 from app.cli_hum import CONFIDENT as HUM_CONFIDENT
-from app.cli_hum import hum_search_for, update_hum_index
+from app.cli_hum import hum_search_for
 from app.hum_search import HumFilters, HumHit, HumQueryError, HumSearch
 from app.paths import index_dir_for
 from app.singer_profiles import open_timbre_index
@@ -108,7 +108,7 @@ class Analyst:
             self._store.close()
             self._store = None
 
-    def prepare(self, progress: Callable[[int, int], None] | None = None) -> list[str]:
+    def prepare(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Index what the catalog lacks (hum windows of new songs, singer clips
         from another timbre model) so the first take is answered at once; on a
         fresh demo catalog this takes a minute or two. ``progress(done, total)``
@@ -119,10 +119,9 @@ class Analyst:
             if progress is not None:
                 progress(done, total)
 
-        lines = update_hum_index(self.store, step)
-        self.hum_search()
+        if self._hum is None:  # opening the hum index embeds the songs it lacks
+            self._hum = hum_search_for(self.store, step)
         self.timbre_index()
-        return lines
 
     # --- singing -> songs ----------------------------------------------------
     def timbre_index(self) -> VectorIndex:

@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
-    def _prepared(self, _lines) -> None:
+    def _prepared(self, _result) -> None:
         # Everything alive now (models, indexes, Qt, modules) lives as long as
         # the app: keep it out of the cyclic collector, whose full passes over
         # it would otherwise pause every thread, the UI's included, for tens of ms.
