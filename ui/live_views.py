@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.melody_stats import note_name
 from inference.constants import MIDI_HIGH, MIDI_LOW
+from ui.theme import GRID_BG, GRID_C_LINE, GRID_LINE, MUTED_TEXT, PITCH_GOLD
 
 METER_FLOOR_DB = -60.0
 """Left end of the level meter, dBFS."""
@@ -20,12 +21,6 @@ GOOD_DB, HOT_DB = -30.0, -6.0
 """Level meter colours: grey below GOOD_DB, green up to HOT_DB, orange above, red at clipping."""
 TRACE_SPAN_S = 8.0
 """Seconds of pitch shown across the trace."""
-
-GRID_BG = QColor("#171a21")
-GRID_LINE = QColor("#2a2f3a")
-GRID_C_LINE = QColor("#4a5263")
-TRACE_COLOUR = QColor("#ffcc33")
-TEXT_COLOUR = QColor("#aab2c0")
 
 
 class LevelMeter(QWidget):
@@ -115,7 +110,7 @@ class PitchTrace(QWidget):
                 p.setPen(QPen(GRID_C_LINE if is_c else GRID_LINE, 1))
                 p.drawLine(label_w, int(y), self.width(), int(y))
             if is_c:
-                p.setPen(TEXT_COLOUR)
+                p.setPen(MUTED_TEXT)
                 p.drawText(QRectF(2, y - 9, label_w - 6, 18),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, note_name(m))
         if len(self.times):
@@ -123,7 +118,7 @@ class PitchTrace(QWidget):
             width = self.width() - label_w
             xs = label_w + width * (1 - (now - self.times) / TRACE_SPAN_S)
             ys = self._y(self.midi, 0, h)
-            p.setPen(QPen(TRACE_COLOUR, 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            p.setPen(QPen(PITCH_GOLD, 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             voiced = ~np.isnan(self.midi)
             for i in range(1, len(xs)):
                 if voiced[i] and voiced[i - 1] and abs(self.midi[i] - self.midi[i - 1]) < 1.5:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.melody_stats import note_name
 from app.song_record import Note
+from ui.theme import GRID_BG, GRID_C_LINE, GRID_LINE, MUTED_TEXT, PITCH_GOLD
 
 GUTTER_PX = 44
 """Left margin holding the C note labels."""
@@ -33,12 +34,7 @@ MIN_PX_PER_S = 14.0
 TICK_STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120)
 MIN_TICK_PX = 56.0
 
-BACKGROUND = QColor("#171a21")
 BLACK_KEY_ROW = QColor("#1e222b")
-ROW_LINE = QColor("#2a2f3a")
-C_LINE = QColor("#4a5263")
-TEXT = QColor("#aab2c0")
-NOTE_FILL = QColor("#ffcc33")
 NOTE_EDGE = QColor("#b38600")
 
 _BLACK_KEYS = (1, 3, 6, 8, 10)
@@ -151,12 +147,12 @@ class PianoRoll(QWidget):
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
-        p.fillRect(self.rect(), BACKGROUND)
+        p.fillRect(self.rect(), GRID_BG)
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         p.setFont(font)
         if not self._notes:
-            p.setPen(TEXT)
+            p.setPen(MUTED_TEXT)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
                        self.tr("No melody is stored for this song."))
             p.end()
@@ -168,22 +164,22 @@ class PianoRoll(QWidget):
             if m % 12 in _BLACK_KEYS:
                 p.fillRect(QRectF(GUTTER_PX, top, right - GUTTER_PX, roll.row_h), BLACK_KEY_ROW)
             if m % 12 == 0:  # the line under each C, and its name
-                p.setPen(QPen(C_LINE, 1))
+                p.setPen(QPen(GRID_C_LINE, 1))
                 p.drawLine(int(GUTTER_PX), int(top + roll.row_h), int(right), int(top + roll.row_h))
-                p.setPen(TEXT)
+                p.setPen(MUTED_TEXT)
                 p.drawText(QRectF(2, top + roll.row_h / 2 - 9, GUTTER_PX - 8, 18),
                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, note_name(m))
         bottom = TOP_PX + roll.plot_h
         for t in roll.time_ticks():
             x = roll.x(t)
-            p.setPen(QPen(ROW_LINE, 1))
+            p.setPen(QPen(GRID_LINE, 1))
             p.drawLine(int(x), TOP_PX, int(x), int(bottom))
-            p.setPen(TEXT)
+            p.setPen(MUTED_TEXT)
             p.drawText(QRectF(x - 30, bottom + 2, 60, AXIS_PX - 4), Qt.AlignmentFlag.AlignCenter,
                        self.tr("{s} s").format(s=int(t)))
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(QPen(NOTE_EDGE, 1))
-        p.setBrush(NOTE_FILL)
+        p.setBrush(PITCH_GOLD)
         radius = min(3.0, roll.row_h / 3)
         for rect in roll.note_rects():
             p.drawRoundedRect(QRectF(*rect), radius, radius)

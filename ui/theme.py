@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
+
+# Colours of the painted views (pitch trace, level meter, piano roll).
+GRID_BG = QColor("#171a21")
+GRID_LINE = QColor("#2a2f3a")
+GRID_C_LINE = QColor("#4a5263")
+PITCH_GOLD = QColor("#ffcc33")
+"""The sung pitch and the notes of a melody."""
+MUTED_TEXT = QColor("#aab2c0")
 
 STYLE = """
 QWidget { background: #101218; color: #e8ecf2; font-size: %(font)dpt; }
