@@ -46,10 +46,10 @@ DEFAULT_RANGE = (48, 67)
 MIN_RANGE_SEMITONES = 8
 """A take rarely shows all a singer can sing: a measured range narrower than
 this is widened evenly around its centre to this width. Wider guesses put
-keys past the singer's real limits: on the voice bench's 60 held-out users,
-the share of top-10 songs inside their true range was 75.7 % when widening to
-12 semitones, 95.7 % at 7, 96.2 % at 8 and 94.7 % without widening (too few
-songs fit a narrow take)."""
+keys past the singer's real limits (``python -m bench.voice_bench --key-fit``:
+75.7 % of top-10 songs inside the users' true ranges when widening to 12
+semitones, 96.2 % at 8); not widening at all leaves too few songs that fit
+a narrow take."""
 
 
 @dataclass
