@@ -8,10 +8,14 @@ down). The melody then sits at ``original + k + 12 * o``.
 :func:`best_key` tries all 39 (k, o) pairs and keeps, in this order:
 
 1. the largest duration-weighted share of notes inside the singer's range;
-2. the smallest distance (semitones) from the centre of the song's
+2. when a narrower *heard* range is given (the notes the singer was actually
+   heard to sustain, inside the range the key is chosen for), the largest
+   share inside it: a key that keeps the melody where the voice was heard is
+   safer than one that leans on a guessed edge;
+3. the smallest distance (semitones) from the centre of the song's
    tessitura (10 %-90 % duration-weighted pitch quantiles) to the centre of
    the singer's range;
-3. singing in the original octave, then the smaller key shift.
+4. singing in the original octave, then the smaller key shift.
 
 Pure functions on note lists; every pitch is MIDI (float), every duration in
 seconds.
@@ -44,12 +48,19 @@ class KeyFit:
     octave: -1, 0 or +1: the octave the singer sings in, relative to the original line.
     in_range: duration-weighted share (0..1) of the melody inside the range after the shift.
     centre_distance: semitones from the shifted tessitura centre to the range centre.
+    in_heard: share (0..1) inside the heard range when one was given, else ``in_range``.
     """
 
     key_shift: int
     octave: int
     in_range: float
     centre_distance: float
+    in_heard: float | None = None
+
+    @property
+    def heard_share(self) -> float:
+        """``in_heard`` when known, else ``in_range``."""
+        return self.in_range if self.in_heard is None else self.in_heard
 
     @property
     def total_shift(self) -> int:
@@ -83,9 +94,11 @@ def in_range_share(pitches: np.ndarray, weights: np.ndarray, low: float, high: f
     return float(weights[inside].sum() / weights.sum())
 
 
-def best_key(notes: Sequence[Note], low: float, high: float) -> KeyFit:
+def best_key(notes: Sequence[Note], low: float, high: float,
+             heard: tuple[float, float] | None = None) -> KeyFit:
     """The key to sing ``notes`` in for a singer whose range is ``low``..``high``
-    (MIDI, inclusive); see the module docstring for the order of preference."""
+    (MIDI, inclusive), preferring keys inside ``heard`` (low, high MIDI) when
+    given; see the module docstring for the order of preference."""
     if not notes:
         raise KeyFitError("the song has no melody notes")
     if not np.isfinite(low) or not np.isfinite(high) or low > high:
@@ -99,8 +112,11 @@ def best_key(notes: Sequence[Note], low: float, high: float) -> KeyFit:
         for key in KEY_SHIFTS:
             shift = key + 12 * octave
             share = in_range_share(pitches + shift, weights, low, high)
+            core = in_range_share(pitches + shift, weights, *heard) if heard else share
             distance = abs(song_centre + shift - user_centre)
-            rank = (-round(share, 6), round(distance, 6), abs(octave), abs(key))
+            rank = (-round(share, 6), -round(core, 6), round(distance, 6), abs(octave), abs(key))
             if best_rank is None or rank < best_rank:
-                best, best_rank = KeyFit(key, octave, round(share, 4), round(distance, 2)), rank
+                best = KeyFit(key, octave, round(share, 4), round(distance, 2),
+                              round(core, 4) if heard else None)
+                best_rank = rank
     return best

@@ -111,3 +111,47 @@ def test_a_narrow_take_is_widened_a_little_around_its_centre():
     assert range_used(SimpleNamespace(range_low=55, range_high=64)) == (55, 64)
     assert range_used(SimpleNamespace(range_low=45, range_high=64)) == (45, 64)
     assert range_used(SimpleNamespace(range_low=None, range_high=None)) == DEFAULT_RANGE
+
+
+def test_a_key_inside_the_heard_range_wins_over_one_on_a_guessed_edge():
+    # A seven-semitone tune fits the widened range (50..58) in two keys; only
+    # one keeps it inside the notes actually heard (51..58), and that one wins
+    # even though the other is nearer the centre of the widened range.
+    song = melody([50, 52, 53, 55, 57, 55, 53, 52])
+    plain = best_key(song, 50, 58)
+    heard = best_key(song, 50, 58, heard=(51, 58))
+    assert plain.in_range == heard.in_range == 1.0
+    assert min(sung_pitches(song, plain)) == 50
+    assert min(sung_pitches(song, heard)) >= 51
+    assert heard.in_heard == 1.0 and plain.in_heard is None
+    assert plain.heard_share == plain.in_range
+
+
+def test_songs_that_fit_come_before_songs_that_do_not(tmp_path):
+    from types import SimpleNamespace
+
+    from app.catalog_setup import open_catalog
+    from app.song_record import SongRecord
+    from app.suggest import FULL_FIT, suggest
+
+    def tune(spec):
+        notes, t = [], 0.0
+        for pitch, seconds in spec:
+            notes.append(Note(t, seconds, float(pitch)))
+            t += seconds
+        return notes
+
+    # For a range of 50..62: "low" keeps 98 % in range but sits low in it;
+    # "centred" is nicely centred but one long high note (7 % of it) is out
+    # of reach in every key. By the plain score "centred" would win; a song
+    # that fits comes first.
+    low = tune([(50, 4), (51, 4), (52, 4), (62, 1), (63, 0.3), (50, 4)])
+    centred = tune([(56, 5), (57, 5), (70, 0.8)])
+    with open_catalog(tmp_path / "catalog.sqlite", seed_demo=False) as store:
+        store.add_song(SongRecord(title="centred", notes=centred))
+        store.add_song(SongRecord(title="low", notes=low))
+        voice = SimpleNamespace(embedding=None, range_low=50, range_high=62)
+        results = suggest(store, None, voice, top=5)
+    assert [r.title for r in results] == ["low", "centred"]
+    assert results[0].fit.in_range >= FULL_FIT > results[1].fit.in_range
+    assert results[0].score < results[1].score
