@@ -13,7 +13,9 @@ per take, fixed seed). Per method and condition:
   (cosine similarity of the embeddings);
 * ident %: identification top-1 among all bench singers, each singer's
   centroid made without the song of the take being identified;
-* gender %: Norae's own p(female) head; the peers get a logistic regression
+* gender %: Norae's p(female) as the app computes it (the timbre model's
+  head fused with the take's median pitch, :mod:`app.gender_estimate`, fitted
+  on the validation singers); the peers get a logistic regression
   fitted on 400 clean takes of the *training* split (their embeddings have no
   gender head);
 * ms/take: wall milliseconds to embed one 8 s take at 1 thread, voicing
@@ -70,15 +72,18 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def norae_embedder() -> Embedder:
+    from app.gender_estimate import fused_p_female, sung_median_midi
     from app.melody_extraction import shared_tracker
-    from app.voice_take import shared_timbre_encoder
+    from app.voice_take import gender_weights, shared_timbre_encoder
     from inference.timbre_features import voiced_features
 
     tracker, encoder = shared_tracker(threads=1), shared_timbre_encoder(threads=1)
+    weights = gender_weights(encoder)
 
     def embed(audio: np.ndarray):
-        voiced = tracker.track(audio).f0_hz > 0
-        return encoder.embed(voiced_features(audio, voiced))
+        f0 = tracker.track(audio).f0_hz
+        emb, p_head = encoder.embed(voiced_features(audio, f0 > 0))
+        return emb, fused_p_female(p_head, sung_median_midi(f0), weights)
 
     return embed
 

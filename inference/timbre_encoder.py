@@ -45,6 +45,7 @@ class TimbreEncoder:
                 or names != ["embedding", "p_female"] or outputs[0].shape[-1] != TIMBRE_EMBED_DIM):
             raise TimbreModelError(f"{path} is not a Norae timbre model (unexpected inputs/outputs)")
         self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.path = path
 
     @property
     def dim(self) -> int:
