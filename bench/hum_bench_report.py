@@ -46,6 +46,7 @@ def summarise(report: dict, lengths: list[float]) -> dict:
                          **rank_scores([r["rank"] for r in mine]),
                          "s_per_query": _mean([r["seconds"] for r in mine]),
                          "pitch_s": _mean([r["pitch_s"] for r in mine]),
+                         "after_take_s": _mean([r.get("after_take_s", np.nan) for r in mine]),
                          "confident_right": _mean([float(r["top_right"] and r["top_score"] >= CONFIDENT)
                                                    for r in mine])})
             base = [r for r in report["baseline_records"].get(n, []) if r["length_s"] == length]
@@ -53,7 +54,8 @@ def summarise(report: dict, lengths: list[float]) -> dict:
                 rows.append({"catalog": catalog["n"], "length_s": length, "method": "baseline",
                              **rank_scores([r["rank"] for r in base]),
                              "s_per_query": _mean([r["seconds"] for r in base]),
-                             "pitch_s": _mean([r["pitch_s"] for r in base]), "confident_right": None})
+                             "pitch_s": _mean([r["pitch_s"] for r in base]), "after_take_s": None,
+                             "confident_right": None})
         outside = [r for r in records if not r["in_catalog"]]
         confidence.append({
             "catalog": catalog["n"], "out_of_catalog": len(outside),
@@ -96,13 +98,13 @@ def format_report(report: dict) -> str:
         lines.append(f"| {c['n']} | {c['songs']} | {c['windows']} | {_num(c['add_s'], '{:.1f}')} | "
                      f"{_num(c['index_s'], '{:.1f}')} | {'cached' if c['cached'] else 'built now'} |")
     lines += ["", ("| catalog | query s | method | queries | MRR | top-1 % | top-10 % | "
-                   "conf. & right % | s/query | pitch s |"),
-              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+                   "conf. & right % | s/query | pitch s | after take s |"),
+              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in summary["rows"]:
         lines.append(f"| {r['catalog']} | {r['length_s']:g} | {r['method']} | {r['n']} | "
                      f"{_num(r['mrr'])} | {_pct(r['top1'])} | {_pct(r['top10'])} | "
                      f"{_pct(r['confident_right'])} | {_num(r['s_per_query'])} | "
-                     f"{_num(r['pitch_s'])} |")
+                     f"{_num(r['pitch_s'])} | {_num(r['after_take_s'])} |")
     kinds = summary["kinds"]
     if kinds:
         lines += ["", f"by kind, catalog {kinds['catalog']}, {kinds['length_s']:g} s queries:", "",
