@@ -1,7 +1,9 @@
-"""``norae pitch``, ``norae notes`` and ``norae voice`` AUDIO: what Norae hears in a file.
+"""``norae pitch``, ``norae notes``, ``norae voice`` and ``norae range`` AUDIO: what Norae hears in a file.
 
 None needs the catalog. ``--json`` prints the raw numbers; otherwise a
-readable summary (range as note names, e.g. "G2–E4").
+readable summary (range as note names, e.g. "G2–E4"). ``range`` reads a
+range-test take (a slide on "ah" from the lowest to the highest note,
+:mod:`app.range_test`) and exits 1 with what to do when it shows no range.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from app.audio_decode import AudioDecodeError
 from app.cli_format import fail, table
 from app.melody_extraction import MelodyAnalysis, PitchModelError, analyse_file
 from app.melody_stats import note_name
+from app.range_test import measure_range
 from app.voice_take import (
     TimbreModelError,
     TooLittleSinging,
@@ -36,22 +39,26 @@ def add_audio_commands(commands, common: argparse.ArgumentParser) -> None:
     p = commands.add_parser("voice", parents=[common],
                             help="the singer in an audio file: gender, range, voice type, timbre")
     p.add_argument("audio", metavar="AUDIO", help="wav/flac/ogg/mp3/m4a file of singing (8-20 s)")
+    p = commands.add_parser("range", parents=[common],
+                            help="your range from a range test: a slide on \"ah\" from your "
+                                 "lowest to your highest note")
+    p.add_argument("audio", metavar="AUDIO", help="wav/flac/ogg/mp3/m4a file of the slide (3-10 s)")
 
 
 def _cents_text(midi: float) -> str:
-    cents = int(round((midi - round(midi)) * 100))
+    cents = round((float(midi) - round(float(midi))) * 100)
     return f"{note_name(midi)} {cents:+d}c" if cents else note_name(midi)
 
 
 def pitch_text(path: str, analysis: MelodyAnalysis) -> str:
     track = analysis.track
     voiced = track.f0_hz > 0
-    lines = [f"{path}: {analysis.duration_s:.2f} s, {len(track)} frames every "
-             f"{track.hop_s * 1000:.0f} ms, voiced {100.0 * voiced.mean() if len(track) else 0:.0f} %"]
+    lines = [(f"{path}: {analysis.duration_s:.2f} s, {len(track)} frames every "
+              f"{track.hop_s * 1000:.0f} ms, voiced {100.0 * voiced.mean() if len(track) else 0:.0f} %")]
     if voiced.any():
         median = float(np.median(track.f0_hz[voiced]))
         lines.append(f"Median pitch: {_cents_text(hz_to_midi(median))} ({median:.1f} Hz)")
-        step = max(1, int(round(CONTOUR_STEP_S / track.hop_s)))
+        step = max(1, round(CONTOUR_STEP_S / track.hop_s))
         rows = []
         for i in range(0, len(track), step):
             f0 = float(track.f0_hz[i])
@@ -65,8 +72,8 @@ def pitch_text(path: str, analysis: MelodyAnalysis) -> str:
 
 def notes_text(path: str, analysis: MelodyAnalysis) -> str:
     s = analysis.summary
-    lines = [f"{path}: {analysis.duration_s:.2f} s, {len(analysis.notes)} notes, "
-             f"{s.sung_seconds:.1f} s sung"]
+    lines = [(f"{path}: {analysis.duration_s:.2f} s, {len(analysis.notes)} notes, "
+              f"{s.sung_seconds:.1f} s sung")]
     if analysis.notes:
         rows = [(f"{n.onset_s:7.2f}", f"{n.duration_s:5.2f}", _cents_text(n.pitch))
                 for n in analysis.notes]
@@ -88,9 +95,12 @@ def voice_text(path: str, voice: VoiceSummary) -> str:
 
 
 def cmd_audio(args: argparse.Namespace) -> int:
-    """Run ``pitch``, ``notes`` or ``voice`` on ``args.audio``; 2 on unreadable
-    audio, a missing model or a take with too little singing."""
+    """Run ``pitch``, ``notes``, ``voice`` or ``range`` on ``args.audio``; 2 on
+    unreadable audio, a missing model or a take with too little singing; 1 when
+    a range test shows no range (too short, too narrow, no singing)."""
     try:
+        if args.command == "range":
+            return _print_range(args, analyse_file(args.audio))
         if args.command == "voice":
             voice = analyse_voice_file(args.audio)
             print(json.dumps(voice.to_json()) if args.json else voice_text(args.audio, voice))
@@ -105,4 +115,13 @@ def cmd_audio(args: argparse.Namespace) -> int:
     else:
         payload, text = analysis.notes_json(), notes_text(args.audio, analysis)
     print(json.dumps(payload, ensure_ascii=False) if args.json else text)
+    return 0
+
+
+def _print_range(args: argparse.Namespace, analysis: MelodyAnalysis) -> int:
+    measured = measure_range(analysis.track)
+    if not measured.ok:
+        heard = f"; heard {measured.text}." if measured.text else "."
+        return fail(measured.message.rstrip(".") + heard, 1)
+    print(json.dumps(measured.to_json()) if args.json else measured.message)
     return 0

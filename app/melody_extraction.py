@@ -19,7 +19,7 @@ from app.note_segmentation import segment_notes
 from app.paths import models_dir
 from app.song_record import Note
 from app.vocal_range import TakeSummary, take_summary
-from inference.constants import SAMPLE_RATE
+from inference.constants import HOP_SAMPLES, SAMPLE_RATE
 from inference.pitch_tracker import PitchModelError, PitchTrack, PitchTracker
 
 MELODY_MODEL_FILE = "melody.onnx"
@@ -78,10 +78,16 @@ class MelodyAnalysis:
         }
 
 
-def analyse_audio(audio: np.ndarray, tracker: PitchTracker | None = None) -> MelodyAnalysis:
-    """audio: float32 [L] mono at 16 kHz -> MelodyAnalysis (Viterbi-smoothed pitch)."""
-    tracker = tracker or shared_tracker()
-    track = tracker.track(np.asarray(audio, dtype=np.float32))
+def analyse_audio(audio: np.ndarray, tracker: PitchTracker | None = None,
+                  track: PitchTrack | None = None) -> MelodyAnalysis:
+    """audio: float32 [L] mono at 16 kHz -> MelodyAnalysis (Viterbi-smoothed pitch).
+
+    track: the audio's pitch when already known (a live take's, see
+    :meth:`app.take_recorder.TakeRecorder.pitch_track`); used only when its
+    frames match the audio (T = L // HOP_SAMPLES + 1), else the model runs.
+    """
+    if track is None or len(track) != len(audio) // HOP_SAMPLES + 1:
+        track = (tracker or shared_tracker()).track(np.asarray(audio, dtype=np.float32))
     # Keep the Viterbi voicing decision; the probability only marks dips
     # between repeated notes.
     notes = segment_notes(track.f0_hz, track.f0_hz > 0, track.hop_s, voiced_prob=track.voiced_prob)

@@ -6,16 +6,21 @@ Given a :class:`app.voice_take.VoiceSummary` (embedding, gender, range):
    cosine similarity) bring their songs (the SONGS_PER_SINGER whose span
    fits the range best).
 2. Any other song with a melody may come too if its range fits the singer's
-   (the take's sustained range, at least MIN_RANGE_SEMITONES wide, see
+   (the range a range test measured when given as ``range_override``, else
+   the take's sustained range, at least MIN_RANGE_SEMITONES wide, see
    :func:`range_used`): every song's stored range and tessitura give a quick
    estimate of how much of it the singer can reach in some key; the best
    estimates join the candidates.
-3. Each candidate gets its key (:func:`app.key_fit.best_key` on its notes)
-   and a score: ``TIMBRE_WEIGHT * similarity + FIT_WEIGHT * fit`` where fit
-   is the share of the melody in range minus a little for a tessitura far
-   from the centre of the range. A song by no profiled singer has
-   similarity 0 and is judged by fit alone.
-4. Results go best first with at most ``per_singer`` songs of one singer.
+3. Each candidate gets its key (:func:`app.key_fit.best_key` on its notes,
+   preferring keys inside the range actually heard) and a score:
+   ``TIMBRE_WEIGHT * similarity + FIT_WEIGHT * fit`` where fit is the share
+   of the melody in range (partly in the widened range, partly in the heard
+   one, HEARD_WEIGHT) minus a little for a tessitura far from the centre of
+   the range. A song by no profiled singer has similarity 0 and is judged by
+   fit alone.
+4. Songs that fit (at least FULL_FIT of the melody in range after the key)
+   come first, best score first; songs that do not fit only fill the list
+   when too few do. At most ``per_singer`` songs of one singer.
 
 Each result says why it is there (``reasons``).
 """
@@ -36,6 +41,12 @@ TIMBRE_WEIGHT = 0.5
 FIT_WEIGHT = 0.5
 CENTRE_PENALTY = 0.02
 """Fit lost per semitone between the shifted tessitura centre and the range centre."""
+HEARD_WEIGHT = 0.5
+"""Share of the fit term measured inside the range actually heard rather than
+the widened one (see MIN_RANGE_SEMITONES): a song that sits where the voice
+was heard is the safer suggestion."""
+FULL_FIT = 0.95
+"""A song "fits" when this share of its melody (by duration) is in range."""
 NEAREST_SINGERS = 12
 SONGS_PER_SINGER = 40
 """Of a near singer's songs, the ones whose span best fits the range are scored."""
@@ -129,9 +140,17 @@ def range_used(voice: VoiceSummary) -> tuple[int, int]:
 
 
 def suggest(store: CatalogStore, index: VectorIndex | None, voice: VoiceSummary, *, top: int = 10,
-            gender_filter: str | None = None, per_singer: int = 2) -> list[Suggestion]:
-    """The ``top`` songs for this voice, best first (see the module docstring)."""
-    low, high = range_used(voice)
+            gender_filter: str | None = None, per_singer: int = 2,
+            range_override: tuple[int, int] | None = None) -> list[Suggestion]:
+    """The ``top`` songs for this voice, best first (see the module docstring).
+
+    range_override: (low, high) MIDI measured by a range test
+    (:mod:`app.range_test`); keys are then fitted to it as it is, without
+    widening or a heard range, and the reasons say "your tested range"."""
+    low, high = range_override or range_used(voice)
+    heard = None
+    if range_override is None and voice.range_low is not None and voice.range_high is not None:
+        heard = (max(float(voice.range_low), low), min(float(voice.range_high), high))
     sims: dict[int, float] = {}
     if index is not None and len(index):
         for singer_id, distance in index.search(voice.embedding, NEAREST_SINGERS):
@@ -141,13 +160,14 @@ def suggest(store: CatalogStore, index: VectorIndex | None, voice: VoiceSummary,
         notes = store.notes(song_id)
         if not notes:
             continue
-        fit = best_key(notes, low, high)
-        fit_score = fit.in_range - CENTRE_PENALTY * fit.centre_distance
+        fit = best_key(notes, low, high, heard)
+        share = (1.0 - HEARD_WEIGHT) * fit.in_range + HEARD_WEIGHT * fit.heard_share
+        fit_score = share - CENTRE_PENALTY * fit.centre_distance
         score = TIMBRE_WEIGHT * max(similarity, 0.0) + FIT_WEIGHT * fit_score
         scored.append((score, song_id, similarity, singer, fit))
-    scored.sort(key=lambda t: (-t[0], t[1]))
+    scored.sort(key=lambda t: (t[4].in_range < FULL_FIT, -t[0], t[1]))
     results, per = [], {}
-    range_text = f"{note_name(low)}\u2013{note_name(high)}"
+    range_text = ("tested range " if range_override else "range ") + f"{note_name(low)}\u2013{note_name(high)}"
     for score, song_id, similarity, singer, fit in scored:
         if singer and per.get(singer, 0) >= per_singer:
             continue
@@ -156,7 +176,7 @@ def suggest(store: CatalogStore, index: VectorIndex | None, voice: VoiceSummary,
         reasons = []
         if singer:
             reasons.append(f"voice like {singer}, {similarity:.2f}")
-        share = "fits your range" if fit.in_range >= 0.95 else f"{fit.in_range:.0%} in your range"
+        share = "fits your" if fit.in_range >= FULL_FIT else f"{fit.in_range:.0%} in your"
         reasons.append(f"{share} {range_text} at {fit.describe()[0].lower()}{fit.describe()[1:]}")
         results.append(Suggestion(song_id, song["title"], song.get("artist") or "",
                                   song["singer_gender"], singer, similarity, fit, score, reasons))

@@ -1,4 +1,5 @@
-"""What the app does with a finished take: voice + suggestions, or hum search.
+"""What the app does with a finished take: voice + suggestions, hum search, or
+the range a range test shows.
 
 An :class:`Analyst` owns one catalog connection and the indexes opened on it,
 so it must always be called from the same thread (the UI runs it on a
@@ -21,6 +22,7 @@ from app.cli_hum import CONFIDENT as HUM_CONFIDENT
 from app.cli_hum import hum_search_for
 from app.hum_search import HumFilters, HumHit, HumQueryError, HumSearch
 from app.paths import index_dir_for
+from app.range_test import MeasuredRange, measure_range
 from app.singer_profiles import open_timbre_index
 from app.suggest import Suggestion, range_used, suggest
 from app.vector_index import VectorIndex
@@ -31,7 +33,8 @@ from app.voice_take import (
     shared_timbre_encoder,
 )
 from app.voice_types import voice_type
-from inference.constants import SAMPLE_RATE
+from inference.constants import HOP_SAMPLES, SAMPLE_RATE
+from inference.pitch_tracker import PitchTrack
 
 MIN_TAKE_S = 1.0
 """Shorter recordings are refused before any model runs."""
@@ -47,11 +50,15 @@ class Cancelled(Exception):
 
 @dataclass
 class VoiceAdvice:
-    """A sung take's analysis: the voice, the range used for keys, and songs."""
+    """A sung take's analysis: the voice, the range used for keys, and songs.
+
+    range_tested: the keys were chosen for a range test's range (``range_used``),
+    not for a guess from the take."""
 
     voice: VoiceSummary
     range_used: tuple[int, int]
     suggestions: list[Suggestion] = field(default_factory=list)
+    range_tested: bool = False
 
 
 @dataclass
@@ -130,23 +137,40 @@ class Analyst:
                                                    shared_timbre_encoder())
         return self._timbre_index
 
-    def analyse_voice(self, audio: np.ndarray) -> VoiceSummary:
-        """float32 [L] mono 16 kHz -> VoiceSummary; TakeError when too little was sung."""
+    def analyse_voice(self, audio: np.ndarray, pitch: PitchTrack | None = None) -> VoiceSummary:
+        """float32 [L] mono 16 kHz (and its PitchTrack when known) -> VoiceSummary;
+        TakeError when too little was sung."""
         try:
-            return analyse_voice(_check_take(audio), shared_timbre_encoder())
+            return analyse_voice(_check_take(audio), shared_timbre_encoder(), pitch)
         except TooLittleSinging as exc:
             raise TakeError(f"Too little singing to hear your voice ({exc}). "
                             "Sing a little longer, with held notes.") from exc
 
-    def suggest(self, voice: VoiceSummary, *, top: int = 20,
-                gender_filter: str | None = None) -> VoiceAdvice:
+    def suggest(self, voice: VoiceSummary, *, top: int = 20, gender_filter: str | None = None,
+                tested_range: tuple[int, int] | None = None) -> VoiceAdvice:
+        """Songs for ``voice``; keys fitted to ``tested_range`` (MIDI low, high from
+        a range test) when given, else to the take's range."""
         results = suggest(self.store, self.timbre_index(), voice, top=top,
-                          gender_filter=gender_filter)
-        return VoiceAdvice(voice, range_used(voice), results)
+                          gender_filter=gender_filter, range_override=tested_range)
+        return VoiceAdvice(voice, tested_range or range_used(voice), results,
+                           range_tested=tested_range is not None)
 
-    def advise(self, audio: np.ndarray, *, top: int = 20) -> VoiceAdvice:
-        """A sung take -> its voice and the songs that suit it."""
-        return self.suggest(self.analyse_voice(audio), top=top)
+    def advise(self, audio: np.ndarray, *, top: int = 20, pitch: PitchTrack | None = None,
+               tested_range: tuple[int, int] | None = None) -> VoiceAdvice:
+        """A sung take (and its PitchTrack when known) -> its voice and the songs that suit it."""
+        return self.suggest(self.analyse_voice(audio, pitch), top=top, tested_range=tested_range)
+
+    # --- range test ---------------------------------------------------------------
+    def measure_range(self, audio: np.ndarray, pitch: PitchTrack | None = None) -> MeasuredRange:
+        """A range-test take (float32 [L] mono 16 kHz; its PitchTrack when the live
+        encoder has it) -> the range it shows (:func:`app.range_test.measure_range`).
+        TakeError for a recording too short or silent to try."""
+        from app.melody_extraction import shared_tracker
+
+        audio = _check_take(audio)
+        if pitch is None or len(pitch) != len(audio) // HOP_SAMPLES + 1:
+            pitch = shared_tracker().track(audio)
+        return measure_range(pitch)
 
     # --- humming -> a song --------------------------------------------------------
     def hum_search(self) -> HumSearch:
@@ -154,13 +178,18 @@ class Analyst:
             self._hum = hum_search_for(self.store)
         return self._hum
 
-    def find_song(self, audio: np.ndarray, *, top: int = 10,
-                  filters: HumFilters | None = None) -> HumAnswer:
-        """A hummed/sung/whistled take -> the best matching songs."""
+    def find_song(self, audio: np.ndarray, *, top: int = 10, filters: HumFilters | None = None,
+                  pitch: PitchTrack | None = None) -> HumAnswer:
+        """A hummed/sung/whistled take -> the best matching songs. ``pitch``: the
+        take's PitchTrack when the live encoder already has it (then only the
+        search runs here)."""
         from app.melody_extraction import shared_tracker
         from inference.melody_contour import contour_from_f0
 
-        contour = contour_from_f0(shared_tracker().track(_check_take(audio)).f0_hz)
+        audio = _check_take(audio)
+        if pitch is None or len(pitch) != len(audio) // HOP_SAMPLES + 1:
+            pitch = shared_tracker().track(audio)
+        contour = contour_from_f0(pitch.f0_hz)
         try:
             hits = self.hum_search().search_contour(contour, top=top, filters=filters)
         except HumQueryError as exc:

@@ -7,6 +7,11 @@ when the input is too quiet or clipping, the pitch frames the block completed
 (from the streaming melody encoder), and whether the take should end — after
 ``max_s``, after ``silence_stop_s`` of silence once enough has been sung, or
 when nothing at all was sung for ``give_up_s``. No Qt here.
+
+The recorder also keeps what the streaming encoder said about every frame
+(pitch-bin posterior and voicing), so once the take is over
+:meth:`TakeRecorder.pitch_track` gives the whole take's smoothed pitch — the
+same as running the melody model over the recording again, without the wait.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inference.constants import CAPTURE_BLOCK_S, HOP_S, SAMPLE_RATE
-from inference.pitch_tracker import PitchStream
+from inference.constants import CAPTURE_BLOCK_S, HOP_S, HOP_SAMPLES, SAMPLE_RATE
+from inference.pitch_decode import decode_f0
+from inference.pitch_tracker import PitchStream, PitchTrack
 
 LEVEL_FLOOR_DB = -90.0
 """dBFS shown for digital silence."""
@@ -107,6 +113,9 @@ class TakeRecorder:
         self._frames = 0
         self._voiced_frames = 0
         self._last_voiced_s = 0.0
+        self._posteriors: list[np.ndarray] = []
+        self._voiced_probs: list[np.ndarray] = []
+        self._finished = False
         self.stop_reason: str | None = None
 
     @property
@@ -138,6 +147,7 @@ class TakeRecorder:
                 self._last_voiced_s = self.elapsed_s
             return np.zeros(0), np.zeros(0)
         track = self.stream.push(block)
+        self._keep(track)
         times = (self._frames + np.arange(len(track))) * HOP_S
         self._frames += len(track)
         midi = hz_to_midi(track.f0_hz)
@@ -175,3 +185,30 @@ class TakeRecorder:
     def audio(self) -> np.ndarray:
         """The whole take so far: float32 [L] mono at SAMPLE_RATE."""
         return np.concatenate(self._blocks) if self._blocks else np.zeros(0, np.float32)
+
+    def _keep(self, track: PitchTrack) -> None:
+        if len(track):
+            self._posteriors.append(track.posterior)
+            self._voiced_probs.append(np.asarray(track.voiced_prob, np.float32))
+
+    def finish(self) -> None:
+        """The take is over: run the encoder over its last frames (the ones
+        that waited for lookahead). Nothing can be pushed afterwards."""
+        if self._finished:
+            return
+        self._finished = True
+        if self.stream is not None:
+            self._keep(self.stream.finish())
+
+    def pitch_track(self) -> PitchTrack | None:
+        """The finished take's pitch, Viterbi-smoothed as offline analysis does it
+        (frames aligned with :meth:`audio`: T = L // HOP_SAMPLES + 1), or None
+        without a stream or before :meth:`finish`."""
+        if self.stream is None or not self._finished or not self._posteriors:
+            return None
+        posterior = np.concatenate(self._posteriors)
+        voiced_prob = np.concatenate(self._voiced_probs)
+        if len(posterior) != self._samples // HOP_SAMPLES + 1:
+            return None
+        f0, _ = decode_f0(posterior, voiced_prob, smooth=True)
+        return PitchTrack(f0.astype(np.float32), voiced_prob, posterior)

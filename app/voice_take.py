@@ -16,10 +16,16 @@ from pathlib import Path
 import numpy as np
 
 from app.audio_decode import decode_audio
+from app.gender_estimate import (
+    fused_p_female,
+    load_gender_calibration,
+    sung_median_midi,
+)
 from app.melody_extraction import MelodyAnalysis, analyse_audio
 from app.melody_stats import note_name
 from app.paths import models_dir
 from app.voice_types import voice_type
+from inference.pitch_tracker import PitchTrack
 from inference.timbre_encoder import TimbreEncoder, TimbreModelError, TooLittleSinging
 from inference.timbre_features import voiced_features
 
@@ -27,9 +33,18 @@ TIMBRE_MODEL_FILE = "timbre.onnx"
 
 _lock = threading.Lock()
 _encoders: dict[tuple[Path, int], TimbreEncoder] = {}
+_gender_weights: dict[str, dict[str, float]] = {}
 
 __all__ = ["TimbreModelError", "TooLittleSinging", "VoiceSummary", "analyse_voice",
-           "analyse_voice_file", "shared_timbre_encoder", "timbre_model_path"]
+           "analyse_voice_file", "gender_weights", "shared_timbre_encoder", "timbre_model_path"]
+
+
+def gender_weights(encoder: TimbreEncoder) -> dict[str, float]:
+    """The gender fusion weights fitted for ``encoder``'s model (read once per model)."""
+    with _lock:
+        if encoder.sha256 not in _gender_weights:
+            _gender_weights[encoder.sha256] = load_gender_calibration(encoder.path, encoder.sha256)
+        return _gender_weights[encoder.sha256]
 
 
 def timbre_model_path() -> Path:
@@ -49,7 +64,9 @@ def shared_timbre_encoder(threads: int = 1) -> TimbreEncoder:
 class VoiceSummary:
     """A singer as heard in one take.
 
-    embedding: float32 [TIMBRE_EMBED_DIM], unit length. p_female: 0..1.
+    embedding: float32 [TIMBRE_EMBED_DIM], unit length. p_female: 0..1, the
+    timbre model's gender head told how high the take was sung
+    (:mod:`app.gender_estimate`).
     gender: "female" or "male" (p_female >= 0.5). range_low/range_high:
     sustained MIDI range (int) or None when the take holds too little.
     voice_type: bass ... soprano, from gender and range (None without a range).
@@ -80,14 +97,18 @@ class VoiceSummary:
         return out
 
 
-def analyse_voice(audio: np.ndarray, encoder: TimbreEncoder | None = None) -> VoiceSummary:
-    """audio float32 [L] mono 16 kHz -> VoiceSummary.
+def analyse_voice(audio: np.ndarray, encoder: TimbreEncoder | None = None,
+                  pitch: PitchTrack | None = None) -> VoiceSummary:
+    """audio float32 [L] mono 16 kHz -> VoiceSummary. ``pitch``: the take's
+    pitch when the live encoder already has it (see :func:`analyse_audio`).
 
     Raises TooLittleSinging when the take has less than TIMBRE_MIN_VOICED_S of
     singing, TimbreModelError / PitchModelError when a model cannot be loaded."""
-    melody = analyse_audio(audio)
+    melody = analyse_audio(audio, track=pitch)
     feats = voiced_features(audio, melody.track.f0_hz > 0)
-    embedding, p_female = (encoder or shared_timbre_encoder()).embed(feats)
+    encoder = encoder or shared_timbre_encoder()
+    embedding, p_head = encoder.embed(feats)
+    p_female = fused_p_female(p_head, sung_median_midi(melody.track.f0_hz), gender_weights(encoder))
     gender = "female" if p_female >= 0.5 else "male"
     s = melody.summary
     kind = voice_type(gender, s.range_low, s.range_high) if s.range_low is not None else None

@@ -56,8 +56,28 @@ def sung_melody(notes: list[tuple[float, float]], *, vibrato_cents: float = 40.0
             previous = None
     pieces.append(lead)
     envs.append(lead)
-    midi = np.concatenate(pieces)
-    env = np.concatenate(envs)
+    return _render(np.concatenate(pieces), np.concatenate(envs), amplitude)
+
+
+def sung_glide(points: list[tuple[float, float]], *, vibrato_cents: float = 30.0,
+               vibrato_hz: float = 5.5, lead_s: float = 0.2, amplitude: float = 0.3) -> np.ndarray:
+    """A slide on "ah" through (seconds, MIDI pitch) breakpoints, the pitch moving
+    in a straight line (in semitones) between them; the times start at 0.
+
+    Returns float32 [L] at SAMPLE_RATE: ``lead_s`` of silence, the glide
+    (20 ms fades at its ends) and ``lead_s`` of silence.
+    """
+    times, pitches = zip(*points)
+    n = int(times[-1] * SAMPLE_RATE)
+    t = np.arange(n) / SAMPLE_RATE
+    midi = np.interp(t, times, pitches) + (vibrato_cents / 100.0) * np.sin(2 * np.pi * vibrato_hz * t)
+    env = np.clip(np.minimum(t, times[-1] - t) / 0.02, 0, 1)
+    lead = np.zeros(int(lead_s * SAMPLE_RATE))
+    return _render(np.concatenate([lead, midi, lead]), np.concatenate([lead, env, lead]), amplitude)
+
+
+def _render(midi: np.ndarray, env: np.ndarray, amplitude: float) -> np.ndarray:
+    """The harmonic "ah" voice following ``midi`` (per sample, <= 0 silent) under ``env``."""
     hz = np.where(midi > 0, 440.0 * 2.0 ** ((midi - 69.0) / 12.0), 0.0)
     phase = 2 * np.pi * np.cumsum(hz) / SAMPLE_RATE
     voice = np.zeros_like(phase)

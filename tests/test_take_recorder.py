@@ -81,3 +81,28 @@ def test_a_clipping_input_is_flagged_and_the_hint_clears_after():
     _, updates = run_take(np.concatenate([loud, normal]), max_s=30.0)
     assert any(u.hint == CLIPPING for u in updates if u.elapsed_s < 1.5)
     assert updates[-1].hint is None
+
+
+def test_the_finished_take_has_the_offline_pitch_without_running_the_model_again():
+    sung = sung_melody([(55, 1.0), (59, 0.8), (62, 1.2), (59, 0.6)])
+    recorder, _ = run_take(np.concatenate([silence(0.3), sung, silence(1.0)]), max_s=30.0)
+    assert recorder.pitch_track() is None  # not finished yet
+    recorder.finish()
+    live = recorder.pitch_track()
+    offline = shared_tracker().track(recorder.audio())
+    assert len(live) == len(offline) == len(recorder.audio()) // 160 + 1
+    both = (live.f0_hz > 0) & (offline.f0_hz > 0)
+    assert both.sum() > 0.9 * (offline.f0_hz > 0).sum()
+    assert np.mean((live.f0_hz > 0) == (offline.f0_hz > 0)) > 0.99
+    cents = 1200 * np.abs(np.log2(live.f0_hz[both] / offline.f0_hz[both]))
+    assert np.percentile(cents, 99) < 5.0
+    recorder.finish()  # a second call changes nothing
+    assert len(recorder.pitch_track()) == len(live)
+
+
+def test_without_a_pitch_stream_there_is_no_pitch_track():
+    recorder = TakeRecorder(None)
+    for block in ArraySource(sung_melody([(60, 1.0)])):
+        recorder.push(block)
+    recorder.finish()
+    assert recorder.pitch_track() is None

@@ -28,12 +28,14 @@ class CaptureThread(QThread):
 
     Signals (delivered on the UI thread): ``update(dict)`` with keys level_db,
     peak, hint, elapsed_s, sung_s, times_s, midi (float arrays of the new pitch
-    frames); ``take_finished(audio float32 [L], reason str)``; ``failed(str)``
+    frames); ``take_finished(audio float32 [L], pitch PitchTrack | None, reason str)``
+(the pitch of the whole take from the live encoder's outputs, see
+:meth:`app.take_recorder.TakeRecorder.pitch_track`); ``failed(str)``
     when the source cannot be opened or stops working (nothing is recorded).
     """
 
     update = Signal(object)
-    take_finished = Signal(object, str)
+    take_finished = Signal(object, object, str)
     failed = Signal(str)
 
     def __init__(self, source_factory: Callable[[], AudioSource],
@@ -83,7 +85,8 @@ class CaptureThread(QThread):
             source.stop()
         if pending:
             self.update.emit(_merge(pending))
-        self.take_finished.emit(self.recorder.audio(), reason)
+        self.recorder.finish()
+        self.take_finished.emit(self.recorder.audio(), self.recorder.pitch_track(), reason)
 
 
 def _merge(steps) -> dict:

@@ -37,7 +37,7 @@ class HumPage(TakePage):
     def __init__(self, runner: AnalysisRunner, source_factory: Callable[[], AudioSource], *,
                  kiosk: bool = False, parent=None) -> None:
         self.answer: HumAnswer | None = None
-        self._audio = None
+        self._audio = self._pitch = None
         panel = RecordPanel(
             source_factory, record_text=QCoreApplication.translate("HumPage", "●  Hum"),
             guide_s=HUM_GUIDE_S, kiosk=kiosk,
@@ -71,21 +71,21 @@ class HumPage(TakePage):
         layout.addWidget(self.results, 1)
         return view
 
-    def take_ready(self, audio) -> None:
-        """A finished take (float32 [L] mono 16 kHz) -> ranked songs."""
-        self._audio = audio
+    def take_ready(self, audio, pitch=None) -> None:
+        """A finished take (float32 [L] mono 16 kHz; its PitchTrack or None) -> ranked songs."""
+        self._audio, self._pitch = audio, pitch
         self.answer = None
         self.results.clear()
         self.verdict_label.setText(self.tr("Searching for your tune…"))
         self.status_label.setText("")
         self.show_results_view()
         filters = HumFilters(gender=self.gender_box.currentData())
-        self.submit(lambda a: a.find_song(audio, top=RESULTS_SHOWN, filters=filters),
+        self.submit(lambda a: a.find_song(audio, top=RESULTS_SHOWN, filters=filters, pitch=pitch),
                     self.show_answer, self.show_error)
 
     def _search_again(self) -> None:
         if self._audio is not None and self.stack.currentIndex() == RESULTS_VIEW:
-            self.take_ready(self._audio)
+            self.take_ready(self._audio, self._pitch)
 
     def show_answer(self, answer: HumAnswer) -> None:
         self.answer = answer
@@ -108,5 +108,5 @@ class HumPage(TakePage):
                                   else self.tr("Search failed: {0}").format(exc))
 
     def forget(self) -> None:
-        self._audio = None
+        self._audio = self._pitch = None
         self.answer = None

@@ -129,8 +129,9 @@ class PitchTrace(QWidget):
 
 
 class KeyboardStrip(QWidget):
-    """A C2–C6 keyboard: the range heard in the take in gold, the wider range
-    the keys were chosen for (at least an octave) in pale gold."""
+    """A C2–C6 keyboard: the range heard in the take in gold, the range the keys
+    were chosen for (the singer's tested range, or the take's widened to at
+    least 8 semitones) in pale gold."""
 
     def __init__(self, parent=None, low: int = MIDI_LOW, high: int = MIDI_HIGH) -> None:
         super().__init__(parent)

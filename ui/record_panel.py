@@ -4,7 +4,9 @@ A big record button, the live level meter with too-quiet / clipping hints, a
 timer with guidance, the scrolling pitch trace, and (outside kiosk mode) "use
 an audio file instead". When a take ends — by the button, by silence, at the
 length limit, or at the end of a file standing in for the microphone — the
-panel emits ``take_ready(audio)`` (float32 [L], mono 16 kHz).
+panel emits ``take_ready(audio, pitch)``: float32 [L] mono 16 kHz, and the
+take's PitchTrack from the live encoder (None for a file: it is analysed from
+scratch).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class RecordPanel(QWidget):
     (max_s, min_sung_s ...). ``guide_s``: singing asked for (the progress bar
     fills at this many sung seconds)."""
 
-    take_ready = Signal(object)
+    take_ready = Signal(object, object)
     recording_changed = Signal(bool)
 
     def __init__(self, source_factory: Callable[[], AudioSource], *, guidance: str, record_text: str,
@@ -78,11 +80,19 @@ class RecordPanel(QWidget):
         for widget in (self.guidance_label, self.timer_label, self.progress, self.meter,
                        self.hint_label):
             side.addWidget(widget)
-        side.addWidget(self.file_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.actions = QHBoxLayout()
+        self.actions.addWidget(self.file_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.actions.addStretch(1)
+        side.addLayout(self.actions)
         top.addLayout(side, 1)
         layout.addLayout(top)
         self.trace = PitchTrace()
         layout.addWidget(self.trace, 1)
+
+    def add_action(self, widget: QWidget) -> None:
+        """Put ``widget`` (another large button, a note) in the row beside
+        "Use an audio file instead…", under the guidance."""
+        self.actions.insertWidget(self.actions.count() - 1, widget, 0, Qt.AlignmentFlag.AlignVCenter)
 
     # --- recording ----------------------------------------------------------------
     @property
@@ -153,13 +163,13 @@ class RecordPanel(QWidget):
                  CLIPPING: self.tr("Too loud — the input is clipping. Step back or turn the gain down.")}
         self.hint_label.setText(hints.get(u["hint"], ""))
 
-    def _on_finished(self, audio: np.ndarray, reason: str) -> None:
+    def _on_finished(self, audio: np.ndarray, track, reason: str) -> None:
         self.last_stop_reason = reason
         self._idle()
         if reason == STOP_NOTHING_HEARD:
             self.hint_label.setText(self.tr("Nothing was heard. Check the microphone and try again."))
             return
-        self.take_ready.emit(audio)
+        self.take_ready.emit(audio, track)
 
     def _on_failed(self, message: str) -> None:
         self._idle()
@@ -179,4 +189,4 @@ class RecordPanel(QWidget):
 
     def _file_decoded(self, audio: np.ndarray) -> None:
         self.hint_label.setText("")
-        self.take_ready.emit(audio)
+        self.take_ready.emit(audio, None)

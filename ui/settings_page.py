@@ -1,9 +1,10 @@
 """Settings: the microphone (with a live level test), the saved range, language, kiosk.
 
 Choices live in QSettings: ``audio/input_device`` (device name, empty = the
-system default), ``voice/range_low`` / ``voice/range_high`` (MIDI),
-``ui/language`` ("en" or "ko", applied at the next start) and
-``kiosk/start_in_kiosk``.
+system default), ``ui/language`` ("en" or "ko", applied at the next start)
+and ``kiosk/start_in_kiosk``; the saved range (``voice/range_*``) is kept by
+:class:`ui.singer_range.SingerRange`. "Find my range" beside it asks the
+window for the guided range test.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from ui.background import run_task
 from ui.capture_thread import CaptureThread
 from ui.i18n import LANGUAGES
 from ui.live_views import LevelMeter
+from ui.singer_range import FROM_TEST, SingerRange
 
-DEVICE_KEY, LOW_KEY, HIGH_KEY = "audio/input_device", "voice/range_low", "voice/range_high"
+DEVICE_KEY = "audio/input_device"
 LANGUAGE_KEY, KIOSK_KEY = "ui/language", "kiosk/start_in_kiosk"
 LEVEL_TEST_S = 10.0
 """A level test listens for this long unless stopped."""
@@ -44,18 +46,18 @@ def microphone_factory(settings: QSettings) -> Callable[[], AudioSource]:
     return lambda: MicrophoneSource(settings.value(DEVICE_KEY, "") or None)
 
 
-def saved_range(settings: QSettings) -> tuple[int, int] | None:
-    low, high = settings.value(LOW_KEY), settings.value(HIGH_KEY)
-    return (int(low), int(high)) if low not in (None, "") and high not in (None, "") else None
-
-
 class SettingsPage(QWidget):
-    range_changed = Signal(object)
+    range_test_requested = Signal()
+    """The singer pressed "Find my range"."""
 
-    def __init__(self, settings: QSettings, db_path: Path, *, kiosk: bool = False, parent=None) -> None:
+    def __init__(self, settings: QSettings, db_path: Path, *, kiosk: bool = False,
+                 singer_range: SingerRange | None = None, parent=None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.db_path = db_path
+        self.kiosk = kiosk
+        self.singer_range = singer_range or SingerRange(settings, kiosk=kiosk, parent=self)
+        self.singer_range.changed.connect(self.show_range)
         self.test_thread: CaptureThread | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -72,10 +74,13 @@ class SettingsPage(QWidget):
         form.addRow("", self.meter)
         form.addRow("", self.device_note)
         range_row = QHBoxLayout()
-        self.range_label = QLabel("")
+        self.range_label = QLabel("", wordWrap=True)
+        self.find_range_button = QPushButton(self.tr("Find my range"), minimumHeight=44)
+        self.find_range_button.clicked.connect(self.range_test_requested)
         forget = QPushButton(self.tr("Forget my range"), minimumHeight=44)
         forget.clicked.connect(self.forget_range)
         range_row.addWidget(self.range_label, 1)
+        range_row.addWidget(self.find_range_button)
         range_row.addWidget(forget)
         form.addRow(self.tr("My range"), range_row)
         self.language_box = QComboBox(minimumHeight=44)
@@ -146,25 +151,24 @@ class SettingsPage(QWidget):
         self.meter.set_level(-90.0, 0.0)
 
     # --- saved range --------------------------------------------------------------------
-    def save_range(self, low: int | None, high: int | None) -> None:
-        """Keep the range of the singer's last take (not in kiosk mode)."""
-        if low is None or high is None:
-            return
-        self.settings.setValue(LOW_KEY, int(low))
-        self.settings.setValue(HIGH_KEY, int(high))
-        self.show_range()
-        self.range_changed.emit((int(low), int(high)))
-
     def forget_range(self) -> None:
-        self.settings.remove(LOW_KEY)
-        self.settings.remove(HIGH_KEY)
-        self.show_range()
-        self.range_changed.emit(None)
+        self.singer_range.forget()
 
     def show_range(self) -> None:
-        saved = saved_range(self.settings)
-        self.range_label.setText(f"{note_name(saved[0])}–{note_name(saved[1])}" if saved
-                                 else self.tr("Not measured yet — sing on the Sing screen."))
+        saved = self.singer_range.saved()
+        if saved is None:
+            self.range_label.setText(self.tr("Not measured yet — use “Find my range”.") if self.kiosk
+                                     else self.tr("Not measured yet — use “Find my range” or sing on "
+                                                  "the Sing screen."))
+            return
+        notes = f"{note_name(saved[0])}–{note_name(saved[1])}"
+        if self.kiosk:
+            text = self.tr("{0} · this singer's range test (forgotten after a minute idle)")
+        elif saved[2] == FROM_TEST:
+            text = self.tr("{0} · from a range test (keys are chosen for it)")
+        else:
+            text = self.tr("{0} · heard in your last take")
+        self.range_label.setText(text.format(notes))
 
     def shutdown(self) -> None:
         if self.test_thread is not None:

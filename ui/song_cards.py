@@ -39,13 +39,18 @@ def gender_words(gender: str | None) -> str:
             "mixed": QCoreApplication.translate("SongCards", "mixed voices")}.get(gender or "", QCoreApplication.translate("SongCards", "singer unknown"))
 
 
-def reason_words(s: Suggestion) -> list[str]:
-    """Why a song is suggested, in the UI's language (the data of ``s.reasons``)."""
+def reason_words(s: Suggestion, tested: bool = False) -> list[str]:
+    """Why a song is suggested, in the UI's language (the data of ``s.reasons``);
+    ``tested``: the keys were chosen for the singer's tested range."""
     out = []
     if s.singer:
         out.append(QCoreApplication.translate("SongCards", "voice like {0}, {1:.2f}").format(s.singer, s.similarity))
     if s.fit.in_range >= 0.95:
-        out.append(QCoreApplication.translate("SongCards", "fits your range in this key"))
+        out.append(QCoreApplication.translate("SongCards", "fits your tested range in this key") if tested
+                   else QCoreApplication.translate("SongCards", "fits your range in this key"))
+    elif tested:
+        out.append(QCoreApplication.translate("SongCards", "{0:.0%} of the tune in your tested range").format(
+            s.fit.in_range))
     else:
         out.append(QCoreApplication.translate("SongCards", "{0:.0%} of the tune in your range").format(s.fit.in_range))
     return out
@@ -91,9 +96,10 @@ class _Card(QFrame):
 
 
 class SuggestionCard(_Card):
-    """A suggested song: title, artist, singer gender, key in words, fit bar, reasons."""
+    """A suggested song: title, artist, singer gender, key in words, fit bar, reasons
+    (``tested``: the key was chosen for the singer's tested range)."""
 
-    def __init__(self, rank: int, s: Suggestion, parent=None) -> None:
+    def __init__(self, rank: int, s: Suggestion, parent=None, *, tested: bool = False) -> None:
         super().__init__(s.song_id, parent)
         self.suggestion = s
         self._title(rank, s.title, f"{s.artist} · {gender_words(s.singer_gender)}")
@@ -104,7 +110,7 @@ class SuggestionCard(_Card):
         self.fit_bar.setValue(round(100 * s.fit.in_range))
         self.fit_bar.setFormat(QCoreApplication.translate("SongCards", "%p% in your range"))
         self.fit_bar.setFixedWidth(220)
-        reasons = QLabel(" · ".join(reason_words(s)), wordWrap=True)
+        self.reasons_label = reasons = QLabel(" · ".join(reason_words(s, tested)), wordWrap=True)
         reasons.setObjectName("cardReasons")
         line = QHBoxLayout()
         line.addWidget(self.key_label)

@@ -19,7 +19,7 @@ RECORD_VIEW, RESULTS_VIEW = 0, 1
 
 class TakePage(QWidget):
     """Subclasses build ``results_view()`` (holding ``self.results``), handle
-    ``take_ready(audio)`` and clear their own state in ``forget()``."""
+    ``take_ready(audio, pitch)`` and clear their own state in ``forget()``."""
 
     open_song = Signal(int)
 
@@ -39,7 +39,9 @@ class TakePage(QWidget):
     def results_view(self) -> QWidget:
         raise NotImplementedError
 
-    def take_ready(self, audio) -> None:
+    def take_ready(self, audio, pitch=None) -> None:
+        """A finished take: float32 [L] mono 16 kHz, and its PitchTrack when the
+        live encoder already has it (None: the analysis runs the melody model)."""
         raise NotImplementedError
 
     def forget(self) -> None:
