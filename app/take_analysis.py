@@ -40,8 +40,18 @@ MIN_TAKE_S = 1.0
 """Shorter recordings are refused before any model runs."""
 
 
+TOO_SHORT, SILENT, LITTLE_SINGING, LITTLE_HUMMING = "too_short", "silent", "little_singing", "little_humming"
+"""Kinds of :class:`TakeError`."""
+
+
 class TakeError(ValueError):
-    """The take cannot be analysed; the message says what the singer should do."""
+    """The take cannot be analysed; the message says what the singer should do
+    (in English), ``kind`` (TOO_SHORT, SILENT, LITTLE_SINGING, LITTLE_HUMMING)
+    lets a window say it in its own language."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class Cancelled(Exception):
@@ -72,9 +82,9 @@ class HumAnswer:
 def _check_take(audio: np.ndarray) -> np.ndarray:
     audio = np.asarray(audio, dtype=np.float32)
     if audio.ndim != 1 or len(audio) < MIN_TAKE_S * SAMPLE_RATE:
-        raise TakeError("The recording is too short — sing or hum for a few seconds.")
+        raise TakeError("The recording is too short — sing or hum for a few seconds.", TOO_SHORT)
     if not np.any(np.abs(audio) > 1e-4):
-        raise TakeError("The recording is silent — check the microphone and its level.")
+        raise TakeError("The recording is silent — check the microphone and its level.", SILENT)
     return audio
 
 
@@ -144,7 +154,7 @@ class Analyst:
             return analyse_voice(_check_take(audio), shared_timbre_encoder(), pitch)
         except TooLittleSinging as exc:
             raise TakeError(f"Too little singing to hear your voice ({exc}). "
-                            "Sing a little longer, with held notes.") from exc
+                            "Sing a little longer, with held notes.", LITTLE_SINGING) from exc
 
     def suggest(self, voice: VoiceSummary, *, top: int = 20, gender_filter: str | None = None,
                 tested_range: tuple[int, int] | None = None) -> VoiceAdvice:
@@ -193,5 +203,5 @@ class Analyst:
         try:
             hits = self.hum_search().search_contour(contour, top=top, filters=filters)
         except HumQueryError as exc:
-            raise TakeError(f"{exc} Hum the tune a little longer.") from exc
+            raise TakeError(f"{exc} Hum the tune a little longer.", LITTLE_HUMMING) from exc
         return HumAnswer(hits, bool(hits) and hits[0].score >= HUM_CONFIDENT)

@@ -31,3 +31,20 @@ def test_the_compiled_translation_is_up_to_date(tmp_path):
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert qm.read_bytes() == (I18N_DIR / "norae_ko.qm").read_bytes()
+
+
+def test_a_take_the_app_refuses_is_explained_in_the_windows_language(qapp):
+    from app.take_analysis import LITTLE_SINGING, TOO_SHORT, TakeError
+    from ui.i18n import set_language
+    from ui.take_page import take_error_text
+
+    short = TakeError("The recording is too short — sing or hum for a few seconds.", TOO_SHORT)
+    assert take_error_text(short) == str(short)
+    assert take_error_text(RuntimeError("model missing")) is None
+    try:
+        assert set_language("ko")
+        korean = take_error_text(short)
+        assert korean != str(short) and any("\uac00" <= c <= "\ud7a3" for c in korean)
+        assert take_error_text(TakeError("x", LITTLE_SINGING)) != take_error_text(short)
+    finally:
+        set_language("en")

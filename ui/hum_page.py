@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 
 from app.audio_source import AudioSource
 from app.hum_search import HumFilters
-from app.take_analysis import HUM_CONFIDENT, HumAnswer, TakeError
+from app.take_analysis import HUM_CONFIDENT, HumAnswer
 from app.take_recorder import HUM_MAX_S
 from ui.analysis_runner import AnalysisRunner
 from ui.record_panel import RecordPanel
 from ui.song_cards import HumResultCard
-from ui.take_page import RESULTS_VIEW, TakePage
+from ui.take_page import RESULTS_VIEW, TakePage, take_error_text
 
 RESULTS_SHOWN = 10
 HUM_GUIDE_S = 10.0
@@ -104,8 +104,7 @@ class HumPage(TakePage):
 
     def show_error(self, exc: Exception) -> None:
         self.verdict_label.setText(self.tr("Could not search"))
-        self.status_label.setText(str(exc) if isinstance(exc, TakeError)
-                                  else self.tr("Search failed: {0}").format(exc))
+        self.status_label.setText(take_error_text(exc) or self.tr("Search failed: {0}").format(exc))
 
     def forget(self) -> None:
         self._audio = self._pitch = None

@@ -20,11 +20,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from app.audio_source import AudioSource
 from app.melody_stats import note_name
 from app.range_test import NO_SINGING, TOO_NARROW, TOO_SHORT, MeasuredRange
-from app.take_analysis import TakeError
 from ui.analysis_runner import AnalysisRunner
 from ui.live_views import KeyboardStrip
 from ui.record_panel import RecordPanel
-from ui.take_page import TakePage
+from ui.take_page import TakePage, take_error_text
 
 RANGE_MAX_S = 20.0
 """A range-test take ends by itself after this long."""
@@ -128,8 +127,7 @@ class RangeTestPage(TakePage):
         self.measured = None
         self.use_button.setVisible(False)
         self.result_label.setText(self.tr("Could not measure your range"))
-        self.detail_label.setText(str(exc) if isinstance(exc, TakeError)
-                                  else self.tr("Analysis failed: {0}").format(exc))
+        self.detail_label.setText(take_error_text(exc) or self.tr("Analysis failed: {0}").format(exc))
 
     def try_again(self) -> None:
         """"Try again": back to the instructions and the record button."""

@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 
 from app.audio_source import AudioSource
 from app.melody_stats import note_name
-from app.take_analysis import TakeError, VoiceAdvice, with_gender
+from app.take_analysis import VoiceAdvice, with_gender
 from app.take_recorder import SING_GUIDE_S, SING_MAX_S
 from ui.analysis_runner import AnalysisRunner
 from ui.live_views import KeyboardStrip
 from ui.record_panel import RecordPanel
 from ui.song_cards import SuggestionCard
-from ui.take_page import TakePage
+from ui.take_page import TakePage, take_error_text
 
 SUGGESTIONS_SHOWN = 20
 
@@ -168,7 +168,7 @@ class SingPage(TakePage):
 
     def show_error(self, exc: Exception) -> None:
         self.voice_label.setText(self.tr("Could not hear your voice"))
-        message = str(exc) if isinstance(exc, TakeError) else self.tr("Analysis failed: {0}").format(exc)
+        message = take_error_text(exc) or self.tr("Analysis failed: {0}").format(exc)
         self.status_label.setText(message)
 
     def set_gender(self, gender: str) -> None:

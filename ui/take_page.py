@@ -6,15 +6,40 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from app.take_analysis import Analyst
+from app.take_analysis import (
+    LITTLE_HUMMING,
+    LITTLE_SINGING,
+    SILENT,
+    TOO_SHORT,
+    Analyst,
+    TakeError,
+)
 from ui.analysis_runner import AnalysisRunner
 from ui.record_panel import RecordPanel
 from ui.result_list import ResultList
 
 RECORD_VIEW, RESULTS_VIEW = 0, 1
+
+
+def take_error_text(exc: Exception) -> str | None:
+    """What to tell the singer about a take that cannot be analysed, in the
+    window's language; None when ``exc`` is not a TakeError (a real failure)."""
+    if not isinstance(exc, TakeError):
+        return None
+    texts = {
+        TOO_SHORT: QCoreApplication.translate(
+            "TakeErrors", "The recording is too short — sing or hum for a few seconds."),
+        SILENT: QCoreApplication.translate(
+            "TakeErrors", "The recording is silent — check the microphone and its level."),
+        LITTLE_SINGING: QCoreApplication.translate(
+            "TakeErrors", "Too little singing to hear your voice. Sing a little longer, with held notes."),
+        LITTLE_HUMMING: QCoreApplication.translate(
+            "TakeErrors", "Too little of a tune was heard. Hum the tune a little longer."),
+    }
+    return texts.get(exc.kind, str(exc))
 
 
 class TakePage(QWidget):
