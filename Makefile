@@ -10,7 +10,7 @@ TORCH  := torch==2.13.0
 PYWORLD := pyworld==0.3.5
 
 .PHONY: run test setup-run setup-test setup-train demo-catalog bench-index bench-melody \
-        train-melody train-hum bench-hum train-timbre bench-voice clean-venv
+        train-melody train-hum bench-hum train-timbre bench-voice bench-similar clean-venv
 
 run: setup-run
 	$(BIN)/norae $(ARGS)
@@ -101,6 +101,12 @@ demo-catalog: setup-run
 
 bench-index: setup-test
 	$(BIN)/python -m bench.index_bench
+
+# Similar songs on simulated rooms over the demo catalog (built with its hum
+# windows into ~/.cache/norae-bench/similar on first use, about a minute),
+# and the content embeddings' sanity; a few minutes on 2 cores.
+bench-similar: setup-test
+	$(BIN)/python -m bench.similar_bench
 
 clean-venv:
 	rm -rf $(VENV)

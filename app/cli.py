@@ -3,8 +3,9 @@
 ``norae`` alone starts the desktop app (the UI layer passes ``start_gui``);
 subcommands work on the same catalog: ``import``, ``songs``, ``info``,
 ``reindex``, ``doctor``, ``hum`` (find a song by humming), ``singer`` (singer
-profiles), ``suggest`` (songs that suit a recorded voice); ``pitch``, ``notes``
-and ``voice`` analyse an audio file. ``--db PATH`` picks the catalog (else ``NORAE_DB``,
+profiles), ``suggest`` (songs that suit a recorded voice), ``similar`` (songs
+like one song) and ``playlist`` (import playlists as sessions); ``pitch``, ``notes``,
+``voice`` and ``range`` analyse an audio file. ``--db PATH`` picks the catalog (else ``NORAE_DB``,
 else the user data dir); ``--json`` prints machine-readable output.
 """
 
@@ -23,6 +24,7 @@ from app.catalog_store import CatalogError, CatalogStore
 from app.cli_audio import add_audio_commands, cmd_audio
 from app.cli_format import duration_text, range_text, table
 from app.cli_hum import add_hum_command, cmd_hum, update_hum_index
+from app.cli_similar import add_similar_commands, cmd_playlist, cmd_similar
 from app.cli_voice import (
     add_voice_commands,
     cmd_singer,
@@ -78,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audio_commands(commands, common)
     add_hum_command(commands, common)
     add_voice_commands(commands, common)
+    add_similar_commands(commands, common)
     return parser
 
 
@@ -177,10 +180,15 @@ def cmd_hum_search(args, store: CatalogStore) -> int:
     return cmd_hum(args, store, progress=_progress_bar("Indexing melodies", args.json, "song"))
 
 
+def cmd_similar_songs(args, store: CatalogStore) -> int:
+    return cmd_similar(args, store, progress=_progress_bar("Indexing melodies", args.json, "song"))
+
+
 COMMANDS = {"import": cmd_import, "songs": cmd_songs, "info": cmd_info,
             "reindex": cmd_reindex, "doctor": cmd_doctor, "hum": cmd_hum_search,
-            "singer": cmd_singer, "suggest": cmd_suggest}
-AUDIO_COMMANDS = ("pitch", "notes", "voice")
+            "singer": cmd_singer, "suggest": cmd_suggest, "similar": cmd_similar_songs,
+            "playlist": cmd_playlist}
+AUDIO_COMMANDS = ("pitch", "notes", "voice", "range")
 
 
 def main(argv: Sequence[str] | None = None, start_gui: GuiStarter | None = None) -> int:

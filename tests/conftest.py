@@ -40,6 +40,16 @@ def file_store(tmp_path):
     store.close()
 
 
+@pytest.fixture(scope="session")
+def similar_db(tmp_path_factory):
+    """(path, song ids by artist) of the small similar-songs catalog of
+    ``tests/similar_catalog.py``, built once: copy it before writing."""
+    from tests.similar_catalog import build_similar_catalog
+
+    path = tmp_path_factory.mktemp("similar") / "catalog.sqlite"
+    return path, build_similar_catalog(path)
+
+
 @pytest.fixture
 def artifacts_dir() -> Path:
     """Where tests leave screenshots for people to look at (printed by each test)."""

@@ -317,3 +317,92 @@ def test_singing_into_the_system_microphone_under_xvfb(catalog, tmp_path, artifa
     count = int(out.split("SUGGESTIONS ")[1].split()[0])
     assert count >= 10, out
     print(f"screenshot: {shot}")
+
+
+def a_range_test_take() -> np.ndarray:
+    """A slide on "ah" from A2 (45) up to D4 (62) and halfway down, then silence."""
+    from tests.sung_tones import sung_glide
+
+    slide = sung_glide([(0.0, 45), (0.6, 45), (4.6, 62), (5.2, 62), (6.5, 54)])
+    return np.concatenate([slide, np.zeros(3 * SAMPLE_RATE, np.float32)])
+
+
+def do_range_test(window, artifacts_dir=None, shot: str = "") -> None:
+    """Find my range (from the Sing screen) -> the slide -> "Use this range"."""
+    from ui.main_window import SING
+
+    window.sing.find_range_button.click()
+    page = window.range_test
+    assert window.stack.currentWidget() is page
+    page.panel.record_button.click()
+    wait_until(lambda: page.panel.trace.voiced_frames > 50, what="the live pitch trace")
+    wait_until(lambda: page.measured is not None, timeout_s=40, what="the range test's result")
+    assert page.result_label.text() == "Your range: A2–D4 (17 semitones)"
+    assert page.keyboard.range == (45, 62) and page.use_button.isVisible()
+    if shot:
+        shoot(window, artifacts_dir, shot)
+    page.use_button.click()
+    assert window.stack.currentIndex() == SING
+
+
+def test_a_range_test_sets_the_keys_of_the_suggestions(qapp, catalog, artifacts_dir):
+    from app.suggest import range_used
+    from ui.singer_range import FROM_TEST
+
+    _, song_take = a_demo_voice_take()
+    window = open_app(catalog, a_range_test_take())
+    try:
+        do_range_test(window, artifacts_dir, "range_test_result_en")
+        assert window.singer_range.saved() == (45, 62, FROM_TEST)   # kept for the next start
+        assert "from a range test" in window.settings_page.range_label.text()
+        page = window.sing
+        assert "tested range A2–D4" in page.tested_label.text()
+        window.source_factory = lambda: ArraySource(song_take, "test take", realtime=True)
+        page.panel.record_button.click()
+        wait_until(lambda: page.advice is not None and page.results.complete, timeout_s=90,
+                   what="the suggestions")
+        advice = page.advice
+        assert advice.range_tested and advice.range_used == (45, 62)
+        assert range_used(advice.voice) != (45, 62)        # the take alone would have said otherwise
+        assert page.keyboard.used == (45, 62)
+        assert "your tested range A2–D4" in page.status_label.text()
+        assert "tested range A2–D4" in page.keyboard_note.text()
+        cards = page.results.cards
+        assert len(cards) >= 10
+        for card in cards:   # every key puts the tune inside the tested range
+            fit = card.suggestion.fit
+            notes = window.store.notes(card.suggestion.song_id)
+            inside = sum(n.duration_s for n in notes if 45 <= n.pitch + fit.total_shift <= 62)
+            assert inside >= 0.95 * sum(n.duration_s for n in notes), card.suggestion.title
+            assert "tested range" in card.reasons_label.text()
+        shoot(window, artifacts_dir, "sing_results_tested_range_en")
+        # A later take does not replace the tested range; forgetting it brings back the guess.
+        assert window.singer_range.saved() == (45, 62, FROM_TEST)
+        window.settings_page.forget_range()
+        wait_until(lambda: page.advice is not None and not page.advice.range_tested
+                   and page.results.complete, timeout_s=60, what="suggestions for the guessed range")
+        assert page.advice.range_used == range_used(page.advice.voice)
+        assert page.tested_label.text() == ""
+    finally:
+        dispose(window)
+
+
+def test_kiosk_forgets_a_range_test_with_the_singer(qapp, catalog):
+    from ui.singer_range import HIGH_KEY, LOW_KEY
+
+    window = open_app(catalog, a_range_test_take(), kiosk=True)
+    try:
+        assert window.range_test.panel.record_button.minimumHeight() >= 64
+        assert not window.range_test.panel.file_button.isVisible()
+        do_range_test(window)
+        assert window.sing.tested_range == (45, 62)
+        assert "this singer" in window.settings_page.range_label.text()
+        window.settings.sync()
+        assert window.settings.value(LOW_KEY) is None and window.settings.value(HIGH_KEY) is None
+        window.idle.set_timeout(1.0)
+        wait_until(lambda: window.sing.tested_range is None, timeout_s=10, what="the idle reset")
+        assert window.singer_range.saved() is None
+        assert window.range_test.measured is None and window.range_test.stack.currentIndex() == 0
+        assert window.settings.value(LOW_KEY) is None
+    finally:
+        dispose(window)

@@ -4,7 +4,9 @@ A column of large buttons on the left switches the screens. The catalog is
 opened — and on first run seeded with the demo catalog and its indexes
 checked — in a worker thread; the window stays responsive and shows progress
 meanwhile, and the record buttons wait until the catalog is ready. Takes are
-analysed on the :class:`ui.analysis_runner.AnalysisRunner`'s thread.
+analysed on the :class:`ui.analysis_runner.AnalysisRunner`'s thread, which is
+also the one thread that writes the catalog (imports, plays, the similar-songs
+training); similar songs are looked up on :class:`ui.similar_runner.SimilarRunner`'s.
 """
 
 from __future__ import annotations
@@ -30,21 +32,26 @@ from PySide6.QtWidgets import (
 from app.audio_source import AudioSource
 from app.catalog_setup import open_catalog
 from app.catalog_store import CatalogStore
+from app.cooc_training import PlayRecorded, record_play, retrain_if_due
 from app.paths import settings_path
+from app.play_log import RoomClock
 from ui.analysis_runner import AnalysisRunner
 from ui.background import run_task
 from ui.hum_page import HumPage
 from ui.import_page import ImportPage
 from ui.kiosk import IdleWatcher
 from ui.library_page import LibraryPage
+from ui.range_test_page import RangeTestPage
 from ui.settings_page import SettingsPage, microphone_factory
+from ui.similar_runner import SimilarRunner
 from ui.sing_page import SingPage
+from ui.singer_range import SingerRange
 from ui.song_page import SongPage
 from ui.theme import apply_theme
 
 log = logging.getLogger("norae.ui")
 
-SING, HUM, LIBRARY, IMPORT, SETTINGS, SONG = range(6)
+SING, HUM, LIBRARY, IMPORT, SETTINGS, SONG, RANGE_TEST = range(7)
 
 
 class MainWindow(QMainWindow):
@@ -64,7 +71,12 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings(str(settings_path()), QSettings.Format.IniFormat)
         self.store: CatalogStore | None = None
         self.runner = AnalysisRunner(self.db_path, self)
+        self.similar = SimilarRunner(self.db_path, self)
+        self.room = RoomClock()
+        """This run's room sessions: plays less than two hours apart share one (app.play_log)."""
         self.source_factory = source_factory or microphone_factory(self.settings)
+        self.singer_range = SingerRange(self.settings, kiosk=kiosk, parent=self)
+        """The range keys are chosen for once a range test measured it (kiosk: this singer's only)."""
         self.setWindowTitle("Norae — 노래")
         self.resize(1100, 720)
         apply_theme(self, kiosk=kiosk)
@@ -97,21 +109,29 @@ class MainWindow(QMainWindow):
         # Imports write the catalog and the hum index: they queue on the
         # analysis thread so the index has one writer at a time.
         self.importer = ImportPage(self.db_path, kiosk=self.kiosk, pool=self.runner.pool)
-        self.settings_page = SettingsPage(self.settings, self.db_path, kiosk=self.kiosk)
+        self.settings_page = SettingsPage(self.settings, self.db_path, kiosk=self.kiosk,
+                                          singer_range=self.singer_range)
         self.song_page = SongPage()
+        self.range_test = RangeTestPage(self.runner, self._source, kiosk=self.kiosk)
         for page in (self.sing, self.hum, self.library, self.importer, self.settings_page,
-                     self.song_page):
+                     self.song_page, self.range_test):
             self.stack.addWidget(page)
-        for page in (self.sing, self.hum, self.library):
+        for page in (self.hum, self.library):
             page.open_song.connect(self.open_song)
+        self.sing.open_song.connect(self._open_suggested_song)
         self.song_page.back_requested.connect(self.back)
         self.song_page.song_requested.connect(self.open_song)
-        # "Sing this" records a play with its key; it arrives with play
-        # recording (similar songs), until then the button is not offered.
-        self.song_page.sing_button.setVisible(False)
+        self.song_page.sing_requested.connect(self.sing_this)
         self.importer.catalog_changed.connect(self._catalog_changed)
-        if not self.kiosk:  # a kiosk forgets its singers
-            self.sing.voice_measured.connect(lambda r: self.settings_page.save_range(*r))
+        # A take's range is kept (outside kiosk mode) unless a range test's is;
+        # a tested range is what the keys are chosen for.
+        self.sing.voice_measured.connect(lambda r: self.singer_range.take_measured(*r))
+        self.sing.range_test_requested.connect(self.open_range_test)
+        self.settings_page.range_test_requested.connect(self.open_range_test)
+        self.range_test.range_chosen.connect(self._range_chosen)
+        self.range_test.back_requested.connect(self.back)
+        self.singer_range.changed.connect(lambda: self.sing.set_tested_range(self.singer_range.tested()))
+        self.sing.set_tested_range(self.singer_range.tested())
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.status_label = QLabel(self.tr("Opening the catalog…"))
@@ -127,28 +147,82 @@ class MainWindow(QMainWindow):
 
     # --- navigation ------------------------------------------------------------------
     def show_page(self, page: int) -> None:
-        if page != SONG:
+        if page not in (SONG, RANGE_TEST):
             self._previous = page
             self.nav_group.button(page).setChecked(True)
         self.stack.setCurrentIndex(page)
 
-    def open_song(self, song_id: int) -> None:
+    def open_song(self, song_id: int, key_shift: int = 0) -> None:
+        """Show a song's page (to be sung ``key_shift`` semitones from its key)
+        and look up its similar songs."""
         if self.store is None:
             return
-        self.song_page.show_song(self.store, song_id)
+        if self.song_page.show_song(self.store, song_id, key_shift):
+            self.song_page.show_similar_pending()
+            self.similar.request(song_id, self._show_similar, self._similar_failed)
         self.show_page(SONG)
+
+    def _open_suggested_song(self, song_id: int) -> None:
+        """A suggestion's song page opens in the key the suggestion gave."""
+        advice = self.sing.advice
+        fits = [s.fit.key_shift for s in (advice.suggestions if advice else []) if s.song_id == song_id]
+        self.open_song(song_id, fits[0] if fits else 0)
+
+    def _show_similar(self, song_id: int, hits) -> None:
+        if self.song_page.song_id == song_id:  # not a song the user has left meanwhile
+            self.song_page.show_similar([
+                {"song_id": h.song_id, "title": h.title, "artist": h.artist, "sources": h.sources}
+                for h in hits])
+
+    def _similar_failed(self, exc: Exception) -> None:
+        self.song_page.show_similar([])
+        log.error("could not find similar songs: %s", exc)
+
+    def sing_this(self, song_id: int) -> None:
+        """"Sing this": the room sings the page's song in the page's key. The
+        play is written (and the similar-songs training redone when enough new
+        plays came) on the writer thread."""
+        play = self.room.play(song_id, self.song_page.key_shift)
+        title = self.song_page.details.title if self.song_page.details else str(song_id)
+        self.runner.submit(lambda analyst: record_play(analyst.store, play),
+                           lambda done: self._play_recorded(title, done),
+                           lambda exc: self.status_label.setText(
+                               self.tr("Could not record the play: {0}").format(exc)))
+
+    def _play_recorded(self, title: str, done: PlayRecorded) -> None:
+        text = self.tr("Now singing: {0}").format(title)
+        if done.retrained is not None:
+            text += " · " + self.tr("similar songs updated from {0} sessions").format(
+                done.retrained.sessions)
+        self.status_label.setText(text)
 
     def back(self) -> None:
         self.show_page(self._previous)
 
+    def open_range_test(self) -> None:
+        """"Find my range" (Sing or Settings): the guided range test, from the start."""
+        if self.settings_page.test_thread is not None:  # one user of the microphone at a time
+            self.settings_page.test_thread.request_stop()
+        if not self.range_test.panel.recording:
+            self.range_test.reset()
+        self.show_page(RANGE_TEST)
+
+    def _range_chosen(self, tested: tuple[int, int]) -> None:
+        """"Use this range": keys follow it (saved, or in kiosk mode for this singer only)."""
+        self.singer_range.use_test(*tested)
+        self.back()
+
     def forget_session(self) -> None:
         """Kiosk idle: drop the last singer's takes and results, back to the start
         (not while a take is being recorded or analysed: then wait again)."""
-        if self.sing.panel.recording or self.hum.panel.recording or self.runner.busy:
+        if self.sing.panel.recording or self.hum.panel.recording or self.range_test.panel.recording \
+                or self.runner.busy:
             self.idle.timer.start()
             return
         self.sing.reset()
         self.hum.reset()
+        self.range_test.reset()
+        self.singer_range.forget_singer()
         self.show_page(SING)
 
     # --- catalog loading --------------------------------------------------------------
@@ -197,6 +271,9 @@ class MainWindow(QMainWindow):
         self.status_label.setText(self.tr("{0} songs in the catalog · ready to listen").format(
             self.store.count_songs()))
         log.info("ready to listen")
+        # Plays that arrived while the app was closed (imported playlists) may make a training due.
+        self.runner.submit(lambda analyst: retrain_if_due(analyst.store), lambda _stamp: None,
+                           lambda exc: log.error("could not learn from the plays: %s", exc))
 
     def _prepare_failed(self, exc: Exception) -> None:
         self.progress.setVisible(False)
@@ -216,15 +293,17 @@ class MainWindow(QMainWindow):
             self.status_label.setText(self.tr("{0} songs in the catalog").format(self.store.count_songs()))
 
     def _set_recording_enabled(self, enabled: bool) -> None:
-        for page in (self.sing, self.hum):
+        for page in (self.sing, self.hum, self.range_test):
             page.panel.record_button.setEnabled(enabled)
             page.panel.file_button.setEnabled(enabled)
 
     def closeEvent(self, event) -> None:
         self.sing.panel.shutdown()
         self.hum.panel.shutdown()
+        self.range_test.panel.shutdown()
         self.importer.shutdown()
         self.settings_page.shutdown()
+        self.similar.shutdown()
         self.runner.shutdown()
         if self.store is not None:
             self.store.close()

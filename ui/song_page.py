@@ -5,8 +5,9 @@ thread's own catalog connection) and :class:`ui.piano_roll.PianoRoll`.
 
     page = SongPage()
     page.back_requested.connect(show_library)
-    page.sing_requested.connect(start_singing)   # song id
-    page.show_song(store, song_id)
+    page.sing_requested.connect(record_play)     # song id (its key: page.key_shift)
+    page.show_song(store, song_id, key_shift=2)  # opened from a suggestion with its key
+    page.show_similar_pending()                  # then show_similar(rows) when they come
 """
 
 from __future__ import annotations
@@ -37,13 +38,15 @@ FACTS = ("genre", "year", "language", "singers", "range", "key", "length")
 class SongPage(QWidget):
     back_requested = Signal()
     sing_requested = Signal(int)
-    """The user wants to sing the shown song (its id)."""
+    """The room sings the shown song (its id) in ``key_shift``."""
     song_requested = Signal(int)
     """A similar song was picked (its id): show that one."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.song_id: int | None = None
+        self.key_shift = 0
+        """Semitones the karaoke key is moved: the key of the suggestion the page was opened from."""
         self.details: SongDetails | None = None
         self._build()
         self.show_similar([])
@@ -91,8 +94,11 @@ class SongPage(QWidget):
         self.similar_heading = QLabel(self.tr("Similar songs"))
         self.similar_heading.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.similar_heading)
-        self.similar_placeholder = QLabel(self.tr("Similar songs: coming with the next update"))
+        self.similar_placeholder = QLabel()
         self.similar_placeholder.setStyleSheet("color: palette(mid);")
+        self.source_labels = {"cooc": self.tr("sung together"), "content": self.tr("similar melody"),
+                              "metadata": self.tr("same artist, genre or era"),
+                              "voice": self.tr("similar voice")}
         layout.addWidget(self.similar_placeholder)
         self.similar_list = QListWidget()
         self.similar_list.itemClicked.connect(self._similar_picked)
@@ -106,12 +112,16 @@ class SongPage(QWidget):
         return button
 
     # --- showing a song --------------------------------------------------------
-    def show_song(self, store: CatalogStore, song_id: int) -> bool:
-        """Show song ``song_id`` of ``store``; False (and a plain message) when it is gone."""
+    def show_song(self, store: CatalogStore, song_id: int, key_shift: int = 0) -> bool:
+        """Show song ``song_id`` of ``store``, to be sung ``key_shift`` semitones
+        from its original key; False (and a plain message) when it is gone."""
         details = song_details(store, song_id)
         self.details = details
         self.song_id = details.song_id if details else None
+        self.key_shift = int(key_shift)
         self.sing_button.setEnabled(details is not None)
+        self.sing_button.setText(self.tr("Sing this") if not self.key_shift else
+                                 self.tr("Sing this (key {0})").format(f"{self.key_shift:+d}"))
         self.show_similar([])
         if details is None:
             self.title_label.setText(self.tr("This song is no longer in the catalog."))
@@ -155,15 +165,24 @@ class SongPage(QWidget):
         if self.song_id is not None:
             self.sing_requested.emit(self.song_id)
 
-    # --- similar songs (filled by a later issue) -------------------------------
+    # --- similar songs -------------------------------------------------------------
+    def show_similar_pending(self) -> None:
+        """Similar songs are being looked up: a quiet note until they come."""
+        self.show_similar([])
+        self.similar_placeholder.setText(self.tr("Finding similar songs…"))
+
     def show_similar(self, rows: list[dict]) -> None:
-        """List similar songs: dicts with ``song_id``, ``title``, ``artist`` and an
-        optional ``reason``. With no rows, a quiet note says the feature is coming."""
+        """List similar songs: dicts with ``song_id``, ``title``, ``artist`` and
+        either ``sources`` (names of :data:`app.similar_constants.SOURCES`, said
+        in words) or a ready ``reason``. With no rows, a quiet note says so."""
         self.similar_list.clear()
+        self.similar_placeholder.setText(self.tr("No similar songs found for this one yet."))
         for row in rows:
             text = f"{row['title']} — {row.get('artist') or self.tr('Unknown artist')}"
-            if row.get("reason"):
-                text += f"  ·  {row['reason']}"
+            reason = row.get("reason") or " · ".join(
+                self.source_labels.get(s, s) for s in row.get("sources", []))
+            if reason:
+                text += f"  ·  {reason}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, int(row["song_id"]))
             item.setSizeHint(QSize(0, TOUCH_HEIGHT))
