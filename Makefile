@@ -92,6 +92,7 @@ train-timbre: setup-train
 	$(BIN)/python -m training.timbre_data.build
 	$(BIN)/python -m training.train_timbre
 	$(BIN)/python -m training.export_timbre   # the final weights (last.pt)
+	$(BIN)/python -m training.calibrate_gender   # gender fusion weights for that model
 
 # Rebuild resources/demo_catalog/demo_catalog.jsonl.gz from the music21 corpus
 # and resources/demo_catalog/known_songs.txt (deterministic).
