@@ -1,6 +1,8 @@
 """``norae singer add|list|remove`` and ``norae suggest AUDIO``: voices and the songs that suit them.
 
-``suggest --json`` gives ``{"voice": {...}, "results": [{"song_id", "title",
+``suggest --range G2-E4`` fits the keys to a tested range (``norae range``)
+instead of the guess from the take. ``suggest --json`` gives ``{"voice": {...},
+"results": [{"song_id", "title",
 "artist", "singer_gender", "similarity", "key_shift", "octave", "in_range",
 "score", "reasons"}, ...]}`` best first.
 """
@@ -15,6 +17,7 @@ from app.audio_decode import AudioDecodeError, decode_audio
 from app.catalog_store import CatalogStore
 from app.cli_format import fail, range_text, table
 from app.melody_extraction import PitchModelError
+from app.melody_stats import parse_range
 from app.paths import index_dir_for
 from app.singer_profiles import (
     GENDERS,
@@ -50,6 +53,16 @@ def add_voice_commands(commands, common: argparse.ArgumentParser) -> None:
                    help="only songs whose original singer is of this gender")
     p.add_argument("--per-singer", type=int, default=2, metavar="N",
                    help="at most N songs of one singer (default 2)")
+    p.add_argument("--range", dest="tested_range", type=_range_arg, metavar="LOW-HIGH",
+                   help="fit keys to this range (e.g. G2-E4, from `norae range`) instead of "
+                        "a guess from the take")
+
+
+def _range_arg(text: str) -> tuple[int, int]:
+    try:
+        return parse_range(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def _timbre_index(store: CatalogStore):
@@ -119,21 +132,22 @@ def cmd_suggest(args: argparse.Namespace, store: CatalogStore) -> int:
         encoder, index = _timbre_index(store)
         voice = analyse_voice(decode_audio(Path(args.audio)), encoder)
         results = suggest(store, index, voice, top=max(1, args.top), gender_filter=args.gender_filter,
-                          per_singer=max(1, args.per_singer))
+                          per_singer=max(1, args.per_singer), range_override=args.tested_range)
     except (AudioDecodeError, TooLittleSinging) as exc:
         return fail(exc, 2)
     except (PitchModelError, TimbreModelError) as exc:
         return fail(exc, 2, check_install=True)
+    low, high = args.tested_range or range_used(voice)
     if args.json:
-        low, high = range_used(voice)
         print(json.dumps({"voice": {**voice.to_json(with_embedding=False),
-                                    "range_used": {"low_midi": low, "high_midi": high}},
+                                    "range_used": {"low_midi": low, "high_midi": high,
+                                                   "tested": args.tested_range is not None}},
                           "results": [r.to_json() for r in results]}, ensure_ascii=False))
         return 0
-    low, high = range_used(voice)
     print(f"Your voice: {voice.gender}" + (f", {voice.voice_type}" if voice.voice_type else "")
           + f"; range {voice.range_text or 'not measured (sing longer notes)'}"
-          + f"; songs fitted to {range_text(low, high)}")
+          + f"; songs fitted to {'your tested range ' if args.tested_range else ''}"
+          + range_text(low, high))
     if not results:
         print("No songs with melodies in the catalog yet.")
         return 0

@@ -29,6 +29,42 @@ def note_name(midi: float) -> str:
     return f"{NOTE_NAMES[m % 12]}{m // 12 - 1}"
 
 
+_LETTERS = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def parse_note(text: str) -> int:
+    """A note name with octave (``"G2"``, ``"C#4"``, ``"Bb3"``, ``"F♯3"``) or a MIDI
+    number (``"43"``) -> MIDI number. Raises ValueError for anything else."""
+    t = text.strip().replace("\u266f", "#").replace("\u266d", "b")
+    if t.lstrip("-").isdigit():
+        midi = int(t)
+    else:
+        if len(t) < 2 or t[0].upper() not in _LETTERS:
+            raise ValueError(f"not a note: {text!r} (try G2, C#4 or Bb3)")
+        step, rest = _LETTERS[t[0].upper()], t[1:]
+        while rest[:1] in ("#", "b"):
+            step += 1 if rest[0] == "#" else -1
+            rest = rest[1:]
+        if not rest.lstrip("-").isdigit():
+            raise ValueError(f"not a note: {text!r} (try G2, C#4 or Bb3)")
+        midi = 12 * (int(rest) + 1) + step
+    if not 0 <= midi <= 127:
+        raise ValueError(f"not a note: {text!r} (outside MIDI 0-127)")
+    return midi
+
+
+def parse_range(text: str) -> tuple[int, int]:
+    """``"G2-E4"`` (or ``"G2–E4"``, ``"43-64"``) -> (low, high) MIDI. Raises ValueError."""
+    t = text.strip().replace("\u2013", "-").replace("\u2212", "-")
+    cut = t.find("-", 1)
+    if cut <= 0:
+        raise ValueError(f"not a range: {text!r} (try G2-E4)")
+    low, high = parse_note(t[:cut]), parse_note(t[cut + 1:])
+    if low >= high:
+        raise ValueError(f"not a range: {text!r} (the low note comes first)")
+    return low, high
+
+
 def _pitches_and_weights(notes: Sequence[Note]) -> tuple[np.ndarray, np.ndarray]:
     pitches = np.array([n.pitch for n in notes], dtype=np.float64)
     weights = np.array([max(n.duration_s, 1e-3) for n in notes], dtype=np.float64)

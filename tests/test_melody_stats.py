@@ -49,3 +49,16 @@ def test_codec_round_trip_keeps_12_bytes_per_note():
     assert decode_notes_array(blob).shape == (3, 3)
     with pytest.raises(ValueError):
         decode_notes_array(blob[:-1])
+
+
+def test_note_names_and_ranges_are_read_as_midi():
+    from app.melody_stats import parse_note, parse_range
+
+    assert [parse_note(t) for t in ("G2", "C#4", "Bb3", "F\u266f3", "43")] == [43, 61, 58, 54, 43]
+    assert parse_range("G2-E4") == parse_range("G2\u2013E4") == parse_range("43-64") == (43, 64)
+    for bad in ("H2", "G", "C#", "200"):
+        with pytest.raises(ValueError, match="not a note"):
+            parse_note(bad)
+    for bad in ("G2", "E4-G2", "G2-G2"):
+        with pytest.raises(ValueError, match="not a range"):
+            parse_range(bad)

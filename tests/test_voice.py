@@ -134,6 +134,16 @@ def test_singers_and_suggestions_end_to_end(tmp_path, capsys, voices):
     low = {r["title"]: r for r in json.loads(capsys.readouterr().out)["results"]}
     assert list(low)[0].startswith("Joon")
     assert low["Mina 1"]["octave"] == -1
+    # A tested range (from `norae range`) decides the keys instead of the take's guess.
+    assert main(["--db", str(db), "suggest", str(clips["B"]), "--json", "--top", "6",
+                 "--range", "C4-C5"]) == 0
+    tested = json.loads(capsys.readouterr().out)
+    assert tested["voice"]["range_used"] == {"low_midi": 60, "high_midi": 72, "tested": True}
+    assert all("tested range C4" in r["reasons"][-1] for r in tested["results"])
+    assert tested["results"][0]["in_range"] >= 0.95
+    with pytest.raises(SystemExit):
+        main(["--db", str(db), "suggest", str(clips["B"]), "--range", "E4-G2"])
+    assert "the low note comes first" in capsys.readouterr().err
 
 
 def test_profiles_are_embedded_again_after_a_model_change(tmp_path, voices):
