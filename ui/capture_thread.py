@@ -29,9 +29,9 @@ class CaptureThread(QThread):
     Signals (delivered on the UI thread): ``update(dict)`` with keys level_db,
     peak, hint, elapsed_s, sung_s, times_s, midi (float arrays of the new pitch
     frames); ``take_finished(audio float32 [L], pitch PitchTrack | None, reason str)``
-(the pitch of the whole take from the live encoder's outputs, see
-:meth:`app.take_recorder.TakeRecorder.pitch_track`); ``failed(str)``
-    when the source cannot be opened or stops working (nothing is recorded).
+    (the pitch of the whole take from the live encoder's outputs, see
+    :meth:`app.take_recorder.TakeRecorder.pitch_track`); ``failed(str)`` when
+    the source cannot be opened or stops working (nothing is recorded).
     """
 
     update = Signal(object)
