@@ -81,6 +81,7 @@ train-hum: setup-train
 
 bench-hum: setup-train
 	$(BIN)/python -m bench.hum_bench
+	$(BIN)/python -m bench.hum_full_scale   # builds a 100k-song catalog once (~1.5 h), then reuses it
 
 bench-voice: setup-train
 	$(BIN)/python -m bench.voice_bench
