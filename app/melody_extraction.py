@@ -19,7 +19,8 @@ from app.note_segmentation import segment_notes
 from app.paths import models_dir
 from app.song_record import Note
 from app.vocal_range import TakeSummary, take_summary
-from inference.constants import HOP_SAMPLES, SAMPLE_RATE
+from inference.constants import SAMPLE_RATE
+from inference.pitch_features import frame_count
 from inference.pitch_tracker import PitchModelError, PitchTrack, PitchTracker
 
 MELODY_MODEL_FILE = "melody.onnx"
@@ -78,16 +79,24 @@ class MelodyAnalysis:
         }
 
 
-def analyse_audio(audio: np.ndarray, tracker: PitchTracker | None = None,
-                  track: PitchTrack | None = None) -> MelodyAnalysis:
-    """audio: float32 [L] mono at 16 kHz -> MelodyAnalysis (Viterbi-smoothed pitch).
+def pitch_of(audio: np.ndarray, track: PitchTrack | None = None,
+             tracker: PitchTracker | None = None) -> PitchTrack:
+    """The Viterbi-smoothed pitch of audio float32 [L] mono at 16 kHz.
 
     track: the audio's pitch when already known (a live take's, see
     :meth:`app.take_recorder.TakeRecorder.pitch_track`); used only when its
-    frames match the audio (T = L // HOP_SAMPLES + 1), else the model runs.
+    frames match the audio (``frame_count(L)``), else the model runs.
     """
-    if track is None or len(track) != len(audio) // HOP_SAMPLES + 1:
-        track = (tracker or shared_tracker()).track(np.asarray(audio, dtype=np.float32))
+    if track is not None and len(track) == frame_count(len(audio)):
+        return track
+    return (tracker or shared_tracker()).track(np.asarray(audio, dtype=np.float32))
+
+
+def analyse_audio(audio: np.ndarray, tracker: PitchTracker | None = None,
+                  track: PitchTrack | None = None) -> MelodyAnalysis:
+    """audio: float32 [L] mono at 16 kHz -> MelodyAnalysis (Viterbi-smoothed
+    pitch; ``track`` as in :func:`pitch_of`)."""
+    track = pitch_of(audio, track, tracker)
     # Keep the Viterbi voicing decision; the probability only marks dips
     # between repeated notes.
     notes = segment_notes(track.f0_hz, track.f0_hz > 0, track.hop_s, voiced_prob=track.voiced_prob)

@@ -21,6 +21,7 @@ from app.catalog_store import CatalogStore
 from app.cli_hum import CONFIDENT as HUM_CONFIDENT
 from app.cli_hum import hum_search_for
 from app.hum_search import HumFilters, HumHit, HumQueryError, HumSearch
+from app.melody_extraction import pitch_of
 from app.paths import index_dir_for
 from app.range_test import MeasuredRange, measure_range
 from app.singer_profiles import open_timbre_index
@@ -33,7 +34,7 @@ from app.voice_take import (
     shared_timbre_encoder,
 )
 from app.voice_types import voice_type
-from inference.constants import HOP_SAMPLES, SAMPLE_RATE
+from inference.constants import SAMPLE_RATE
 from inference.pitch_tracker import PitchTrack
 
 MIN_TAKE_S = 1.0
@@ -175,12 +176,7 @@ class Analyst:
         """A range-test take (float32 [L] mono 16 kHz; its PitchTrack when the live
         encoder has it) -> the range it shows (:func:`app.range_test.measure_range`).
         TakeError for a recording too short or silent to try."""
-        from app.melody_extraction import shared_tracker
-
-        audio = _check_take(audio)
-        if pitch is None or len(pitch) != len(audio) // HOP_SAMPLES + 1:
-            pitch = shared_tracker().track(audio)
-        return measure_range(pitch)
+        return measure_range(pitch_of(_check_take(audio), pitch))
 
     # --- humming -> a song --------------------------------------------------------
     def hum_search(self) -> HumSearch:
@@ -193,13 +189,9 @@ class Analyst:
         """A hummed/sung/whistled take -> the best matching songs. ``pitch``: the
         take's PitchTrack when the live encoder already has it (then only the
         search runs here)."""
-        from app.melody_extraction import shared_tracker
         from inference.melody_contour import contour_from_f0
 
-        audio = _check_take(audio)
-        if pitch is None or len(pitch) != len(audio) // HOP_SAMPLES + 1:
-            pitch = shared_tracker().track(audio)
-        contour = contour_from_f0(pitch.f0_hz)
+        contour = contour_from_f0(pitch_of(_check_take(audio), pitch).f0_hz)
         try:
             hits = self.hum_search().search_contour(contour, top=top, filters=filters)
         except HumQueryError as exc:

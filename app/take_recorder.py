@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inference.constants import CAPTURE_BLOCK_S, HOP_S, HOP_SAMPLES, SAMPLE_RATE
+from inference.constants import CAPTURE_BLOCK_S, HOP_S, SAMPLE_RATE
 from inference.pitch_decode import decode_f0
+from inference.pitch_features import frame_count
 from inference.pitch_tracker import PitchStream, PitchTrack
 
 LEVEL_FLOOR_DB = -90.0
@@ -202,13 +203,13 @@ class TakeRecorder:
 
     def pitch_track(self) -> PitchTrack | None:
         """The finished take's pitch, Viterbi-smoothed as offline analysis does it
-        (frames aligned with :meth:`audio`: T = L // HOP_SAMPLES + 1), or None
+        (frames aligned with :meth:`audio`: T = frame_count(L)), or None
         without a stream or before :meth:`finish`."""
         if self.stream is None or not self._finished or not self._posteriors:
             return None
         posterior = np.concatenate(self._posteriors)
         voiced_prob = np.concatenate(self._voiced_probs)
-        if len(posterior) != self._samples // HOP_SAMPLES + 1:
+        if len(posterior) != frame_count(self._samples):
             return None
         f0, _ = decode_f0(posterior, voiced_prob, smooth=True)
         return PitchTrack(f0.astype(np.float32), voiced_prob, posterior)
