@@ -58,7 +58,8 @@ $(VENV)/.norae-train: $(VENV)/.norae-test
 # The whole melody-model pipeline: data (~16 min), training (~100 min on
 # 2 cores), a second and a third stage, each from the previous one's weights
 # with a fresh, lower learning-rate schedule (~80 and ~100 min on 1 core),
-# ONNX export with the parity check. Every stage is resumable: rerun to continue.
+# ONNX export with the parity check, and the 8-bit form the app runs.
+# Every stage is resumable: rerun to continue.
 train-melody: setup-train
 	$(BIN)/python -m training.melody_data.build
 	$(BIN)/python -m training.train_melody
@@ -67,6 +68,7 @@ train-melody: setup-train
 	$(BIN)/python -m training.train_melody --run melody-c32-ft2 --init melody-c32-ft \
 		--steps 800 --lr 8e-4 --seed 2 --threads 1
 	$(BIN)/python -m training.export_melody
+	$(BIN)/python -m training.quantize_melody
 
 bench-melody: setup-train
 	$(BIN)/python -m bench.melody_bench

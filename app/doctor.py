@@ -53,7 +53,7 @@ def check_models(folder: Path | None = None) -> list[Check]:
     checks = []
     for model in models:
         digest = hashlib.sha256(model.read_bytes()).hexdigest()
-        card = model.with_suffix(".md")
+        card = model.with_name(model.stem.removesuffix("_int8") + ".md")  # an 8-bit form shares its card
         if not card.exists():
             checks.append(Check(f"model {model.name}", WARN, "no model card"))
         elif digest not in card.read_text(encoding="utf-8"):

@@ -23,7 +23,9 @@ from inference.constants import SAMPLE_RATE
 from inference.pitch_features import frame_count
 from inference.pitch_tracker import PitchModelError, PitchTrack, PitchTracker
 
-MELODY_MODEL_FILE = "melody.onnx"
+MELODY_MODEL_FILE = "melody_int8.onnx"
+"""The app runs the 8-bit form of ``melody.onnx`` (same network, ~2.5x faster;
+``python -m training.quantize_melody``, see ``models_onnx/melody.md``)."""
 
 _lock = threading.Lock()
 _trackers: dict[tuple[Path, int], PitchTracker] = {}

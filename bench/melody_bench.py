@@ -289,7 +289,7 @@ def format_report(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.paths import models_dir
+    from app.melody_extraction import melody_model_path
 
     parser = argparse.ArgumentParser(prog="python -m bench.melody_bench", description=__doc__.split("\n")[0])
     parser.add_argument("--set", dest="set_dir", type=Path, default=DEFAULT_SET_DIR,
@@ -299,14 +299,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N clips per condition")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     parser.add_argument("--model", type=Path, default=None,
-                        help="Norae's pitch model (default <models dir>/melody.onnx)")
+                        help="Norae's pitch model (default: the one the app runs)")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
     methods = list(dict.fromkeys(m.strip() for m in args.methods.split(",") if m.strip()))
     if not methods:
         parser.error("--methods names no method")
-    model_path = args.model or models_dir() / "melody.onnx"
+    model_path = args.model or melody_model_path()
     try:
         report = run_bench(args.set_dir.expanduser(), methods, model_path, args.limit)
     except BenchError as exc:

@@ -1,4 +1,4 @@
-"""Run the melody model (``melody.onnx``) on audio, offline or live.
+"""Run the melody model (``melody.onnx`` or its 8-bit form) on audio, offline or live.
 
 Offline: :meth:`PitchTracker.track` takes a whole signal and returns one
 :class:`PitchTrack`. Live: :meth:`PitchTracker.stream` returns a
@@ -55,7 +55,7 @@ class PitchTrack:
 
 
 class PitchTracker:
-    """One onnxruntime session on ``melody.onnx``.
+    """One onnxruntime session on a melody model (``melody_int8.onnx`` in the app).
 
     threads: onnxruntime intra-op threads (1 keeps the UI responsive and is what
     the benchmark measures).

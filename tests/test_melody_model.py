@@ -1,20 +1,25 @@
-"""The shipped melody model: onnxruntime matches its torch original, the card
-matches the file, and the streaming form gives the offline frames."""
+"""The shipped melody model: onnxruntime matches its torch original (the float
+export exactly, the 8-bit form the app runs within quantization error), the
+card matches the files, and the streaming form gives the offline frames."""
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 import torch
 
 from app.melody_extraction import melody_model_path
 from inference.constants import HOP_SAMPLES, PITCH_WINDOW_RIGHT, SAMPLE_RATE
-from inference.pitch_features import FEATURE_DIM
+from inference.pitch_decode import decode_f0
+from inference.pitch_features import FEATURE_DIM, pitch_features
 from inference.pitch_tracker import PitchModelError, PitchTracker
-from training.export_melody import CARD_PATH, WEIGHTS_PATH, load_net
+from training.export_melody import CARD_PATH, ONNX_PATH, WEIGHTS_PATH, load_net
 from training.melody_model import ExportedMelodyNet
 
 MAX_MODEL_BYTES = 5 * 1024 * 1024
+PHRASE = Path(__file__).parent / "fixtures" / "sung_phrase.flac"
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +45,7 @@ def test_onnx_matches_torch_on_fixed_inputs():
     with torch.no_grad():
         post, voiced, *new_caches = ExportedMelodyNet(net)(
             torch.from_numpy(features), *[torch.from_numpy(c) for c in caches])
-    tracker = PitchTracker(melody_model_path())
+    tracker = PitchTracker(ONNX_PATH)
     o_post, o_voiced, o_caches = tracker.run_features(features[0], caches)
     np.testing.assert_allclose(o_post, post.numpy()[0], atol=1e-5)
     np.testing.assert_allclose(o_voiced, voiced.numpy()[0], atol=1e-5)
@@ -48,8 +53,27 @@ def test_onnx_matches_torch_on_fixed_inputs():
         np.testing.assert_allclose(a, b.numpy(), atol=1e-5)
 
 
-def test_model_is_small_and_its_card_names_its_sha256():
-    data = melody_model_path().read_bytes()
+def test_the_8bit_model_the_app_runs_tracks_like_its_torch_original(tracker):
+    assert melody_model_path() != ONNX_PATH  # the app runs the quantized form
+    audio, rate = sf.read(str(PHRASE), dtype="float32")
+    assert rate == SAMPLE_RATE
+    net = load_net(WEIGHTS_PATH)
+    with torch.no_grad():
+        post, voiced, *_ = ExportedMelodyNet(net)(torch.from_numpy(pitch_features(audio)[None]),
+                                                  *net.zero_caches(1))
+    q_post, q_voiced = tracker.frame_outputs(audio)
+    assert np.abs(q_voiced - voiced.numpy()[0]).max() < 0.05
+    f0, _ = decode_f0(post.numpy()[0], voiced.numpy()[0], smooth=True)
+    q_f0, _ = decode_f0(q_post, q_voiced, smooth=True)
+    assert np.mean((f0 > 0) == (q_f0 > 0)) > 0.98
+    both = (f0 > 0) & (q_f0 > 0)
+    assert both.sum() > 100
+    assert np.mean(np.abs(1200 * np.log2(q_f0[both] / f0[both])) < 25) > 0.98
+
+
+@pytest.mark.parametrize("path", [ONNX_PATH, melody_model_path()], ids=["float", "int8"])
+def test_model_is_small_and_its_card_names_its_sha256(path):
+    data = path.read_bytes()
     assert len(data) <= MAX_MODEL_BYTES
     assert hashlib.sha256(data).hexdigest() in CARD_PATH.read_text(encoding="utf-8")
 
