@@ -35,7 +35,9 @@ from app.catalog_store import CatalogStore
 from app.key_fit import KeyFit, best_key
 from app.melody_stats import note_name
 from app.vector_index import VectorIndex
+from app.vocal_range import widen_range
 from app.voice_take import VoiceSummary
+from app.voice_types import gender_span
 
 TIMBRE_WEIGHT = 0.5
 FIT_WEIGHT = 0.5
@@ -56,11 +58,12 @@ DEFAULT_RANGE = (48, 67)
 """Assumed range (C3-G4) when a take is too short to measure one."""
 MIN_RANGE_SEMITONES = 8
 """A take rarely shows all a singer can sing: a measured range narrower than
-this is widened evenly around its centre to this width. Wider guesses put
-keys past the singer's real limits (``python -m bench.voice_bench --key-fit``:
-75.7 % of top-10 songs inside the users' true ranges when widening to 12
-semitones, 96.2 % at 8); not widening at all leaves too few songs that fit
-a narrow take."""
+this is widened to this width (:func:`range_used`). Wider guesses put keys
+past the singer's real limits (``python -m bench.voice_bench --key-fit``:
+75.7 % of top-10 songs inside the users' true ranges when widening evenly
+to 12 semitones, 97.8 % evenly to 8, 98.7 % as :func:`range_used` widens to
+8); not widening at all leaves no song for a narrow take (in the demo
+catalog none has 95 % of its melody within 6 semitones)."""
 
 
 @dataclass
@@ -129,14 +132,15 @@ def candidate_songs(store: CatalogStore, singer_sims: dict[int, float], low: flo
 
 def range_used(voice: VoiceSummary) -> tuple[int, int]:
     """The range suggestions are fitted to: the take's sustained range, widened
-    to MIN_RANGE_SEMITONES when narrower, or DEFAULT_RANGE without one."""
+    to MIN_RANGE_SEMITONES when narrower (:func:`app.vocal_range.widen_range`:
+    first towards notes the take reached without holding them, then evenly,
+    not past the lowest/highest note of the voice's gender), or DEFAULT_RANGE
+    without one."""
     if voice.range_low is None or voice.range_high is None:
         return DEFAULT_RANGE
-    low, high = int(voice.range_low), int(voice.range_high)
-    missing = MIN_RANGE_SEMITONES - (high - low)
-    if missing > 0:
-        low, high = low - missing // 2, high + (missing - missing // 2)
-    return low, high
+    bounds = gender_span(voice.gender) if voice.gender in ("female", "male") else None
+    return widen_range(int(voice.range_low), int(voice.range_high), MIN_RANGE_SEMITONES,
+                       reached=voice.reached, bounds=bounds)
 
 
 def suggest(store: CatalogStore, index: VectorIndex | None, voice: VoiceSummary, *, top: int = 10,

@@ -18,6 +18,9 @@ twice that. The lowest and highest such semitones are the range, except
 that an extreme semitone more than ``_OUTLIER_SEMITONES`` beyond the next
 one and held by a single note is left out (once at each end). With less
 than ``min_singing_s`` of singing, or nothing sustained, there is no range.
+The cleaned notes, held or not, span what the take *reached*: notes the
+range leaves out (too short, or a lone outlier) prove no range, but hint
+which way it goes on when a narrow range is widened (:func:`widen_range`).
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ class TakeSummary:
     tessitura: (low, high) duration-weighted 10 %/90 % pitch quantiles
     (float MIDI) of the cleaned notes, or None. key: e.g. ``"A minor"``,
     ``""`` for no notes. sung_seconds: total duration of all notes.
+    reached: (lowest, highest) MIDI note (int) of the cleaned notes, held
+    or not, or None without notes; it contains the range.
     """
 
     range_low: int | None
@@ -53,6 +58,7 @@ class TakeSummary:
     tessitura: tuple[float, float] | None
     key: str
     sung_seconds: float
+    reached: tuple[int, int] | None = None
 
 
 def _neighbour_pitches(notes: Sequence[Note], i: int) -> list[float]:
@@ -134,6 +140,7 @@ def take_summary(notes: Sequence[Note], *, min_sustain_s: float = 0.25) -> TakeS
     cleaned = clean_take(notes, min_sustain_s=min_sustain_s)
     found = sustained_range(notes, min_sustain_s=min_sustain_s)
     low, high = found if found else (None, None)
+    touched = [round(n.pitch) for n in cleaned]
     offset = tuning_offset(cleaned)
     in_tune = [Note(n.onset_s, n.duration_s, n.pitch - offset) for n in cleaned]
     return TakeSummary(
@@ -143,4 +150,28 @@ def take_summary(notes: Sequence[Note], *, min_sustain_s: float = 0.25) -> TakeS
         tessitura=tessitura(cleaned),
         key=estimate_key(in_tune),
         sung_seconds=round(float(sum(n.duration_s for n in notes)), 3),
+        reached=(min(touched), max(touched)) if touched else None,
     )
+
+
+def widen_range(low: int, high: int, width: int, *, reached: tuple[int, int] | None = None,
+                bounds: tuple[int, int] | None = None) -> tuple[int, int]:
+    """A sustained range ``low``..``high`` (MIDI) widened one semitone at a
+    time to at least ``width`` semitones: first towards notes the take
+    ``reached`` (MIDI low, high) without holding them, then evenly (the high
+    side first), never past ``bounds`` (MIDI low, high: where voices like
+    this one end) unless both sides are there. A range already ``width``
+    wide comes back as it is."""
+    reach_low, reach_high = reached if reached else (low, high)
+    floor, ceiling = bounds if bounds else (low - width, high + width)
+    up_next = True
+    while high - low < width:
+        up, down = high < reach_high, low > reach_low          # towards notes the take reached
+        if not (up or down):
+            up, down = high < ceiling, low > floor             # evenly, inside the bounds
+        if not (up or down):
+            up = down = True
+        go_up = up and (up_next or not down)
+        high, low = (high + 1, low) if go_up else (high, low - 1)
+        up_next = not go_up
+    return low, high

@@ -70,6 +70,8 @@ class VoiceSummary:
     gender: "female" or "male" (p_female >= 0.5). range_low/range_high:
     sustained MIDI range (int) or None when the take holds too little.
     voice_type: bass ... soprano, from gender and range (None without a range).
+    reached: (lowest, highest) MIDI note the take touched, held or not
+    (contains the range), or None; see :mod:`app.vocal_range`.
     """
 
     embedding: np.ndarray
@@ -80,6 +82,7 @@ class VoiceSummary:
     voice_type: str | None
     sung_seconds: float
     melody: MelodyAnalysis
+    reached: tuple[int, int] | None = None
 
     @property
     def range_text(self) -> str:
@@ -113,7 +116,7 @@ def analyse_voice(audio: np.ndarray, encoder: TimbreEncoder | None = None,
     s = melody.summary
     kind = voice_type(gender, s.range_low, s.range_high) if s.range_low is not None else None
     return VoiceSummary(embedding, p_female, gender, s.range_low, s.range_high, kind,
-                        s.sung_seconds, melody)
+                        s.sung_seconds, melody, s.reached)
 
 
 def analyse_voice_file(path: str | Path, encoder: TimbreEncoder | None = None) -> VoiceSummary:

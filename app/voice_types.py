@@ -32,6 +32,15 @@ VOICE_TYPES = (
 )
 
 
+def gender_span(gender: str) -> tuple[int, int]:
+    """Lowest and highest MIDI note of the voice types of ``gender``
+    ("female"/"male"): E2-C5 for men, F3-C6 for women."""
+    types = [t for t in VOICE_TYPES if t.gender == gender]
+    if not types:
+        raise ValueError(f"gender must be 'female' or 'male', got {gender!r}")
+    return min(t.low for t in types), max(t.high for t in types)
+
+
 def voice_type(gender: str, low: float, high: float) -> str:
     """The voice type of a singer of ``gender`` ("female"/"male") whose range
     is ``low``..``high`` (MIDI): the type of that gender with the nearest centre."""

@@ -27,7 +27,9 @@ songs of the demo catalog with its 16 demo voices. Reported: the share of
 suggestions whose melody, moved by the suggested key and octave, lies at
 least 95 % (by duration) inside the true range; the same for the suggestions
 whose original singer is of the other gender, and how often those are sung
-an octave away from the original.
+an octave away from the original. Each miss is logged (stderr) with the
+singer's true range, the range the take showed and the range the keys were
+fitted to.
 
 MFCC: 20 coefficients over 25 ms frames where the level is within 40 dB of
 the take's loudest, mean and standard deviation, z-scored with statistics of
@@ -192,7 +194,7 @@ def key_fit_check(data_dir: Path, takes_per_singer: int = 1, log=sys.stderr) -> 
     from app.key_fit import in_range_share
     from app.paths import index_dir_for
     from app.singer_profiles import open_timbre_index
-    from app.suggest import suggest
+    from app.suggest import range_used, suggest
     from app.voice_take import analyse_voice, shared_timbre_encoder
 
     bench = load_split(data_dir, "bench")
@@ -208,12 +210,20 @@ def key_fit_check(data_dir: Path, takes_per_singer: int = 1, log=sys.stderr) -> 
                     continue
                 truth = bench.singers[s]
                 voice = analyse_voice(audio, encoder)
+                used = range_used(voice)
                 counts["users"] += 1
                 for result in suggest(store, index, voice, top=10):
                     notes = store.notes(result.song_id)
                     pitches = np.array([x.pitch for x in notes]) + result.fit.total_shift
                     weights = np.array([max(x.duration_s, 1e-3) for x in notes])
-                    inside = in_range_share(pitches, weights, truth.low_midi, truth.high_midi) >= 0.95
+                    share = in_range_share(pitches, weights, truth.low_midi, truth.high_midi)
+                    inside = share >= 0.95
+                    if not inside:  # the why, on the log: true, heard and used ranges (MIDI)
+                        print(f"key fit miss: singer {s} ({truth.gender}, true {truth.low_midi:.0f}-"
+                              f"{truth.high_midi:.0f}, heard {voice.range_low}-{voice.range_high}, "
+                              f"used {used[0]}-{used[1]}): song {result.song_id} at "
+                              f"{result.fit.describe()}, sung {pitches.min():.0f}-{pitches.max():.0f}, "
+                              f"{share:.1%} inside", file=log, flush=True)
                     counts["results"] += 1
                     counts["fit"] += int(inside)
                     if result.singer_gender in ("female", "male") and result.singer_gender != truth.gender:

@@ -90,8 +90,9 @@ def test_bad_inputs_say_what_is_wrong():
 
 
 def test_voice_types_follow_gender_and_range():
-    from app.voice_types import voice_type
+    from app.voice_types import gender_span, voice_type
 
+    assert gender_span("male") == (40, 72) and gender_span("female") == (53, 84)
     assert voice_type("male", 40, 60) == "bass"
     assert voice_type("male", 45, 67) == "baritone"
     assert voice_type("male", 50, 70) == "tenor"
@@ -102,15 +103,57 @@ def test_voice_types_follow_gender_and_range():
         voice_type("unknown", 50, 60)
 
 
-def test_a_narrow_take_is_widened_a_little_around_its_centre():
+def heard_voice(low, high, gender="male", reached=None):
+    """A take's voice as range_used and suggest read it."""
     from types import SimpleNamespace
 
+    return SimpleNamespace(embedding=None, range_low=low, range_high=high, gender=gender,
+                           reached=reached)
+
+
+def test_a_narrow_take_is_widened_a_little_around_its_centre():
     from app.suggest import DEFAULT_RANGE, range_used
 
-    assert range_used(SimpleNamespace(range_low=55, range_high=59)) == (53, 61)  # 8 semitones
-    assert range_used(SimpleNamespace(range_low=55, range_high=64)) == (55, 64)
-    assert range_used(SimpleNamespace(range_low=45, range_high=64)) == (45, 64)
-    assert range_used(SimpleNamespace(range_low=None, range_high=None)) == DEFAULT_RANGE
+    assert range_used(heard_voice(55, 59)) == (53, 61)  # 8 semitones
+    assert range_used(heard_voice(55, 59, "female")) == (53, 61)
+    assert range_used(heard_voice(55, 64)) == (55, 64)
+    assert range_used(heard_voice(45, 64)) == (45, 64)
+    assert range_used(heard_voice(None, None)) == DEFAULT_RANGE
+
+
+def test_a_narrow_take_widens_towards_the_notes_it_touched():
+    from app.suggest import range_used
+
+    # Held C3..F#3; a short D3 above was sung too: the guess goes up, not down.
+    assert range_used(heard_voice(48, 54, reached=(48, 56))) == (48, 56)
+    assert range_used(heard_voice(52, 57, reached=(49, 57))) == (49, 57)
+    assert range_used(heard_voice(52, 57, reached=(51, 57))) == (50, 58)
+
+
+def test_a_narrow_take_is_not_widened_past_where_voices_of_its_gender_end():
+    from app.suggest import range_used
+
+    assert range_used(heard_voice(40, 45, "male")) == (40, 48)      # no guess below E2
+    assert range_used(heard_voice(77, 82, "female")) == (76, 84)    # nor above C6
+    assert range_used(heard_voice(38, 41, "male")) == (38, 46)      # heard below E2: only up
+
+
+def test_a_man_heard_down_at_e2_is_not_given_a_key_below_it(tmp_path):
+    from app.catalog_setup import open_catalog
+    from app.song_record import SongRecord
+    from app.suggest import FULL_FIT, suggest
+
+    # A tune over six semitones (A3..Eb4) with a long top note and one short
+    # bottom note. In a range guessed evenly around E2-A2 (D#2-B2) its best key
+    # put that short note on D#2, below where men's voices end; fitted to E2-C3
+    # it starts on E2.
+    tune = melody([59, 60, 62, 63, 62, 60, 59, 63, 63, 60]) + [Note(5.0, 0.2, 57.0)]
+    with open_catalog(tmp_path / "catalog.sqlite", seed_demo=False) as store:
+        store.add_song(SongRecord(title="tune", notes=tune))
+        results = suggest(store, None, heard_voice(40, 45, "male"), top=5)
+    assert len(results) == 1 and results[0].fit.in_range >= FULL_FIT
+    assert min(sung_pitches(tune, results[0].fit)) >= 40
+    assert "E2\u2013C3" in results[0].reasons[-1]
 
 
 def test_a_key_inside_the_heard_range_wins_over_one_on_a_guessed_edge():
@@ -128,8 +171,6 @@ def test_a_key_inside_the_heard_range_wins_over_one_on_a_guessed_edge():
 
 
 def test_songs_that_fit_come_before_songs_that_do_not(tmp_path):
-    from types import SimpleNamespace
-
     from app.catalog_setup import open_catalog
     from app.song_record import SongRecord
     from app.suggest import FULL_FIT, suggest
@@ -150,8 +191,7 @@ def test_songs_that_fit_come_before_songs_that_do_not(tmp_path):
     with open_catalog(tmp_path / "catalog.sqlite", seed_demo=False) as store:
         store.add_song(SongRecord(title="centred", notes=centred))
         store.add_song(SongRecord(title="low", notes=low))
-        voice = SimpleNamespace(embedding=None, range_low=50, range_high=62)
-        results = suggest(store, None, voice, top=5)
+        results = suggest(store, None, heard_voice(50, 62), top=5)
     assert [r.title for r in results] == ["low", "centred"]
     assert results[0].fit.in_range >= FULL_FIT > results[1].fit.in_range
     assert results[0].score < results[1].score

@@ -151,7 +151,7 @@ def test_suggestions_fit_keys_to_a_tested_range(tmp_path):
     # cannot hold it in any key; the singer's tested range A2..D4 holds it
     # whole, an octave down at most a few keys off.
     tune = [Note(0.5 * i, 0.5, float(p)) for i, p in enumerate([60, 62, 64, 65, 67, 69, 71, 72, 67, 64])]
-    voice = SimpleNamespace(embedding=None, range_low=55, range_high=59)
+    voice = SimpleNamespace(embedding=None, range_low=55, range_high=59, gender="male", reached=None)
     with open_catalog(tmp_path / "catalog.sqlite", seed_demo=False) as store:
         store.add_song(SongRecord(title="wide", notes=tune))
         guessed = suggest(store, None, voice, top=1)[0]

@@ -12,6 +12,7 @@ from app.vocal_range import (
     sustained_range,
     take_summary,
     tuning_offset,
+    widen_range,
 )
 from inference.pitch_decode import midi_to_hz
 
@@ -110,3 +111,23 @@ def test_summary_of_an_empty_take_is_empty_but_well_formed():
                                   tessitura=None, key="", sung_seconds=0.0)
     assert sustained_range([]) is None and clean_take([]) == []
     assert tuning_offset([]) == 0.0
+
+
+def test_notes_too_short_to_count_are_still_reached():
+    melody = [48, 50, 52, 54, 52, 50, 48, 50, 52, 54]
+    summary = take_summary(take(melody) + [Note(5.0, 0.14, 56.0), Note(5.2, 0.4, 54.0)])
+    assert (summary.range_low, summary.range_high) == (48, 54)
+    assert summary.reached == (48, 56)
+    assert take_summary([]).reached is None
+
+
+def test_a_narrow_range_is_widened_evenly_towards_reached_notes_and_inside_bounds():
+    assert widen_range(55, 59, 8) == (53, 61)                           # evenly, high side first
+    assert widen_range(55, 58, 8) == (53, 61)
+    assert widen_range(55, 64, 8) == (55, 64)                           # wide enough already
+    assert widen_range(48, 54, 8, reached=(48, 56)) == (48, 56)         # towards a note touched
+    assert widen_range(52, 57, 8, reached=(51, 57)) == (50, 58)         # ... then evenly
+    assert widen_range(40, 45, 8, bounds=(40, 72)) == (40, 48)          # not below the bound
+    assert widen_range(78, 82, 8, bounds=(53, 84)) == (76, 84)
+    assert widen_range(50, 52, 8, bounds=(50, 52)) == (47, 55)          # both ends at the bound
+    assert widen_range(40, 45, 8, reached=(38, 45), bounds=(40, 72)) == (38, 46)  # a note sung wins
