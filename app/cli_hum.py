@@ -17,7 +17,7 @@ from app.catalog_store import CatalogStore
 from app.cli_format import fail, table
 from app.hum_catalog import open_hum_index, songs_to_index
 from app.hum_search import HumFilters, HumQueryError, HumSearch, load_calibration
-from app.melody_extraction import PitchModelError, shared_tracker
+from app.melody_extraction import PitchModelError, pitch_of
 from app.paths import index_dir_for, models_dir
 from inference.hum_encoder import HumEncoder, HumModelError
 from inference.melody_contour import contour_from_f0
@@ -91,7 +91,7 @@ def year_range(text: str) -> tuple[int, int]:
 def cmd_hum(args: argparse.Namespace, store: CatalogStore, progress=None) -> int:
     try:
         audio = decode_audio(Path(args.audio))
-        contour = contour_from_f0(shared_tracker().track(audio).f0_hz)
+        contour = contour_from_f0(pitch_of(audio).f0_hz)
         searcher = hum_search_for(store, progress)
         hits = searcher.search_contour(contour, top=max(1, args.top), filters=HumFilters(
             genre=args.genre, gender=args.gender, language=args.language,

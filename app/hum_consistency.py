@@ -70,10 +70,11 @@ def song_windows(store: CatalogStore, song_ids: list[int]) -> SongWindows:
             "SELECT g.song_id, g.start_s, e.vector FROM segments g CROSS JOIN embeddings e"
             " ON e.kind = ? AND e.owner_id = g.id"
             f" WHERE g.song_id IN ({','.join('?' * len(chunk))})", [HUM_KIND, *chunk]).fetchall()
-    songs, starts, blobs = zip(*rows) if rows else ((), (), ())
-    vectors = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(-1, HUM_EMBED_DIM)
-    song = np.asarray(songs, dtype=np.int64)
-    start = np.round(np.asarray(starts, dtype=np.float64) / CONTOUR_HOP_S).astype(np.int64)
+    n = len(rows)
+    vectors = np.frombuffer(b"".join([r[2] for r in rows]), dtype="<f4").reshape(-1, HUM_EMBED_DIM)
+    song = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    start = np.round(np.fromiter((r[1] for r in rows), dtype=np.float64, count=n)
+                     / CONTOUR_HOP_S).astype(np.int64)
     order = np.lexsort((start, song))
     return SongWindows(song[order], start[order], vectors[order])
 

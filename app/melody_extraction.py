@@ -8,6 +8,7 @@ from several threads.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +28,16 @@ MELODY_MODEL_FILE = "melody_int8.onnx"
 """The app runs the 8-bit form of ``melody.onnx`` (same network, ~2.5x faster;
 ``python -m training.quantize_melody``, see ``models_onnx/melody.md``)."""
 
+OFFLINE_THREADS = min(2, os.cpu_count() or 1)
+"""onnxruntime threads for tracking a whole recording at once (a file, or a
+take without its live pitch): someone waits for the answer and no stream has
+to keep up. Live tracking keeps one thread beside the UI."""
+
 _lock = threading.Lock()
 _trackers: dict[tuple[Path, int], PitchTracker] = {}
 
-__all__ = ["MelodyAnalysis", "PitchModelError", "analyse_audio", "analyse_file",
-           "melody_model_path", "shared_tracker"]
+__all__ = ["OFFLINE_THREADS", "MelodyAnalysis", "PitchModelError", "analyse_audio", "analyse_file",
+           "melody_model_path", "pitch_of", "shared_tracker"]
 
 
 def melody_model_path() -> Path:
@@ -91,7 +97,7 @@ def pitch_of(audio: np.ndarray, track: PitchTrack | None = None,
     """
     if track is not None and len(track) == frame_count(len(audio)):
         return track
-    return (tracker or shared_tracker()).track(np.asarray(audio, dtype=np.float32))
+    return (tracker or shared_tracker(OFFLINE_THREADS)).track(np.asarray(audio, dtype=np.float32))
 
 
 def analyse_audio(audio: np.ndarray, tracker: PitchTracker | None = None,

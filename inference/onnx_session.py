@@ -21,6 +21,8 @@ def open_session(path: str | Path, *, threads: int, what: str,
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    if threads > 1:  # idle pool threads sleep rather than spin, leaving the cores to the UI
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises several unrelated types

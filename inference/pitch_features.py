@@ -71,6 +71,35 @@ def log_bin_matrix() -> np.ndarray:
     return weights.astype(np.float32)
 
 
+LOG_BIN_BLOCK = 12
+"""Log bins mapped per block by :func:`log_bins_of`."""
+
+
+@lru_cache(maxsize=1)
+def _log_bin_blocks() -> tuple[tuple[int, int, int, int, np.ndarray], ...]:
+    """:func:`log_bin_matrix` cut into blocks of LOG_BIN_BLOCK columns, each
+    with only the rows (linear bins) it uses: (first column, end column,
+    first row, end row, float32 [rows, columns])."""
+    matrix = log_bin_matrix()
+    blocks = []
+    for c0 in range(0, matrix.shape[1], LOG_BIN_BLOCK):
+        part = matrix[:, c0:c0 + LOG_BIN_BLOCK]
+        rows = np.flatnonzero(np.any(part != 0, axis=1))
+        r0, r1 = int(rows[0]), int(rows[-1]) + 1
+        blocks.append((c0, c0 + part.shape[1], r0, r1, np.ascontiguousarray(part[r0:r1])))
+    return tuple(blocks)
+
+
+def log_bins_of(magnitudes: np.ndarray) -> np.ndarray:
+    """float32 [T, PITCH_N_FFT//2 + 1] linear magnitudes -> float32 [T,
+    PITCH_SPEC_BINS]: ``magnitudes @ log_bin_matrix()``, block by block over
+    the nonzero band of the matrix (about 8x fewer multiplications)."""
+    out = np.empty((magnitudes.shape[0], PITCH_SPEC_BINS), np.float32)
+    for c0, c1, r0, r1, part in _log_bin_blocks():
+        np.matmul(magnitudes[:, r0:r1], part, out=out[:, c0:c1])
+    return out
+
+
 def frame_count(n_samples: int) -> int:
     """Frames for a signal of ``n_samples``: one per hop, frame 0 at sample 0."""
     return n_samples // HOP_SAMPLES + 1
@@ -80,7 +109,7 @@ def frames_to_features(frames: np.ndarray) -> np.ndarray:
     """Windowed sample frames float32 [T, WINDOW_SAMPLES] -> features float32
     [T, FEATURE_DIM] (spectrum in 0..1, then level in 0..1)."""
     spectrum = np.abs(np.fft.rfft(frames * analysis_window(), n=PITCH_N_FFT, axis=-1))
-    log_mag = spectrum.astype(np.float32) @ log_bin_matrix()
+    log_mag = log_bins_of(spectrum.astype(np.float32))
     db = 10.0 * np.log10(log_mag * log_mag + _EPS_POWER)
     peak = db.max(axis=-1, keepdims=True)
     spec = np.clip((db - peak + DYNAMIC_RANGE_DB) / DYNAMIC_RANGE_DB, 0.0, 1.0)
