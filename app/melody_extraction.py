@@ -25,7 +25,7 @@ from inference.pitch_features import frame_count
 from inference.pitch_tracker import PitchModelError, PitchTrack, PitchTracker
 
 MELODY_MODEL_FILE = "melody_int8.onnx"
-"""The app runs the 8-bit form of ``melody.onnx`` (same network, ~2.5x faster;
+"""The app runs the 8-bit form of ``melody.onnx`` (same network, about 2x faster;
 ``python -m training.quantize_melody``, see ``models_onnx/melody.md``)."""
 
 OFFLINE_THREADS = min(2, os.cpu_count() or 1)

@@ -7,14 +7,14 @@ The app runs ``melody_int8.onnx``: the same network as ``melody.onnx`` (the
 float export the parity test holds to its torch original) with its
 convolutions, additions and joins in 8-bit integers (onnxruntime static
 quantization, operator format: unsigned 8-bit activations, signed 8-bit
-weights per output channel). About 2.5x faster at one thread, same pitch
+weights per output channel). The network runs about 2.5x faster at one
+thread (features and decoding included, about 2x), with the same pitch
 accuracy on the benchmark (``models_onnx/melody.md``).
 
 Activation ranges are calibrated (min/max) on ``--clips`` clips of the melody
 data's *validation* split (never the benchmark set), half voice alone, half
 mixed with their accompaniment at -10..+10 dB, each at a peak level of
--30..-1 dB, picked with a fixed seed, so
-the result is reproducible. Each time cache is then quantized exactly as the
+-30..-1 dB, picked with a fixed seed, so the result is reproducible. Each time cache is then quantized exactly as the
 join it is cut from (:func:`tie_caches`), so that the live (streaming) form
 gives the offline frames. Rewrites the ``int8 sha256:`` line of the card.
 """
