@@ -61,7 +61,7 @@ FORWARD_REPEATS = 5
 def pitch_costs_ms() -> tuple[float, float, float]:
     """(Viterbi decoding ms, model forward ms at 1 thread, the same at the
     app's OFFLINE_THREADS) for 10 s of audio; forward = features + network."""
-    from app.melody_extraction import OFFLINE_THREADS, shared_tracker
+    from app.melody_extraction import shared_tracker
 
     t = np.arange(int(QUERY_SECONDS * SAMPLE_RATE)) / SAMPLE_RATE
     audio = (0.2 * np.sin(2 * np.pi * 220.0 * t * (1 + 0.01 * np.sin(2 * np.pi * 5 * t)))).astype(np.float32)
