@@ -149,3 +149,26 @@ def test_a_reference_on_the_wrong_grid_is_a_clear_error(tmp_path):
     np.savez(path, audio=np.zeros((1, 64000), np.float32))
     with pytest.raises(BenchError, match="lacks the array"):
         load_condition(path)
+
+
+def test_octave_errors_are_told_apart_as_long_runs_or_glitches():
+    from bench.melody_octave_errors import analyse, error_runs
+    from bench.peer_pitch import PitchOutput
+
+    assert error_runs(np.array([0, 1, 1, 0, 1, 0, 0, 1, 1, 1], bool)) == [2, 1, 3]
+    assert error_runs(np.zeros(4, bool)) == []
+    ref = reference()
+    held = ref * 2.0  # a whole phrase an octave up
+    glitchy = ref.copy()
+    glitchy[100:103] /= 2.0  # three frames an octave down
+    clips = {0: held, 1: glitchy}
+
+    def track(audio):
+        f0 = clips[int(audio[0])]
+        return PitchOutput(f0, (f0 > 0).astype(np.float32), f0 > 0)
+
+    r = analyse(track, np.array([[0.0], [1.0]]), np.stack([ref, ref]))
+    assert r["clips"] == 2
+    assert r["up_pct"] == pytest.approx(50.0) and r["down_pct"] == pytest.approx(300 / 340)
+    assert r["long_run_share_pct"] == pytest.approx(100 * 170 / 173)
+    assert r["worst_clips_share_pct"] == pytest.approx(100.0)

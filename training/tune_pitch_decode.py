@@ -2,7 +2,7 @@
 
 Run from the repository root (after ``python -m training.melody_data.build``)::
 
-    python -m training.tune_pitch_decode [--model models_onnx/melody.onnx] [--clips 200]
+    python -m training.tune_pitch_decode [--model models_onnx/melody_int8.onnx] [--clips 200]
         [--octave-costs 6,12,...] [--reset-costs 6,12,same] [--switch-probs ...] [--thresholds ...]
 
 The shipped melody model runs once over the fixed validation mixtures that
@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     from training.melody_data.clip_format import default_data_dir, load_split
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--model", type=Path, default=REPO / "models_onnx" / "melody.onnx")
+    p.add_argument("--model", type=Path, default=REPO / "models_onnx" / "melody_int8.onnx",
+                   help="the model the app runs by default")
     p.add_argument("--clips", type=int, default=200, help="validation clips per condition")
     p.add_argument("--octave-costs", default=OCTAVE_COSTS, help="comma-separated nats per octave")
     p.add_argument("--reset-costs", default=RESET_COSTS,
