@@ -82,11 +82,14 @@ class VoiceSummary:
     voice_type: str | None
     sung_seconds: float
     melody: MelodyAnalysis
-    reached: tuple[int, int] | None = None
 
     @property
     def range_text(self) -> str:
         return self.melody.summary.range_text
+
+    @property
+    def reached(self) -> tuple[int, int] | None:
+        return self.melody.summary.reached
 
     def to_json(self, *, with_embedding: bool = True) -> dict:
         """The ``norae voice --json`` payload."""
@@ -116,7 +119,7 @@ def analyse_voice(audio: np.ndarray, encoder: TimbreEncoder | None = None,
     s = melody.summary
     kind = voice_type(gender, s.range_low, s.range_high) if s.range_low is not None else None
     return VoiceSummary(embedding, p_female, gender, s.range_low, s.range_high, kind,
-                        s.sung_seconds, melody, s.reached)
+                        s.sung_seconds, melody)
 
 
 def analyse_voice_file(path: str | Path, encoder: TimbreEncoder | None = None) -> VoiceSummary:

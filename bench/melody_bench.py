@@ -142,27 +142,35 @@ def _cents(f0_hz: np.ndarray) -> np.ndarray:
     return np.where(f > 0, 1200.0 * np.log2(np.where(f > 0, f, 1.0) / 10.0), 0.0)
 
 
-def octave_error_rate(ref_f0: np.ndarray, est_f0: np.ndarray,
-                      tolerance_cents: float = CENT_TOLERANCE) -> float:
-    """Share of reference-voiced frames whose estimate is off by +-1 or +-2 octaves.
-
-    ``ref_f0`` and ``est_f0`` are [T] Hz (0 = unvoiced / no pitch). A frame
-    counts when the estimate lies within ``tolerance_cents`` of the reference
-    shifted by +-1200 or +-2400 cents. Returns 0.0 when the reference has no
-    voiced frame.
-    """
+def octave_offsets(ref_f0: np.ndarray, est_f0: np.ndarray,
+                   tolerance_cents: float = CENT_TOLERANCE) -> np.ndarray:
+    """Per frame, the octaves (int8 [T]: -2, -1, 1, 2; 0 for none) by which the
+    estimate is off: it lies within ``tolerance_cents`` of the reference
+    shifted by that many octaves. ``ref_f0``/``est_f0`` are [T] Hz (0 =
+    unvoiced / no pitch); frames without both are 0."""
     ref_f0, est_f0 = np.asarray(ref_f0), np.asarray(est_f0)
     if ref_f0.shape != est_f0.shape:
         raise ValueError(f"reference {ref_f0.shape} and estimate {est_f0.shape} differ in shape")
-    ref_voiced = ref_f0 > 0
+    out = np.zeros(ref_f0.shape, np.int8)
+    frames = (ref_f0 > 0) & (est_f0 > 0)
+    diff = _cents(est_f0)[frames] - _cents(ref_f0)[frames]
+    off = np.zeros(diff.shape, np.int8)
+    for octaves in (-2, -1, 1, 2):
+        off[np.abs(diff - 1200.0 * octaves) < tolerance_cents] = octaves
+    out[frames] = off
+    return out
+
+
+def octave_error_rate(ref_f0: np.ndarray, est_f0: np.ndarray,
+                      tolerance_cents: float = CENT_TOLERANCE) -> float:
+    """Share of reference-voiced frames whose estimate is off by +-1 or +-2
+    octaves (:func:`octave_offsets`). Returns 0.0 when the reference has no
+    voiced frame."""
+    ref_voiced = np.asarray(ref_f0) > 0
+    offsets = octave_offsets(ref_f0, est_f0, tolerance_cents)
     if not ref_voiced.any():
         return 0.0
-    frames = ref_voiced & (est_f0 > 0)
-    diff = _cents(est_f0)[frames] - _cents(ref_f0)[frames]
-    off = np.zeros(diff.shape, bool)
-    for shift in (-2400.0, -1200.0, 1200.0, 2400.0):
-        off |= np.abs(diff - shift) < tolerance_cents
-    return float(off.sum() / ref_voiced.sum())
+    return float((offsets != 0).sum() / ref_voiced.sum())
 
 
 def score(ref_f0: np.ndarray, est_f0: np.ndarray, est_voiced: np.ndarray) -> dict[str, float]:

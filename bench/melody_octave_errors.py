@@ -2,10 +2,10 @@
 
     python -m bench.melody_octave_errors [--condition accomp0_clean] [--limit N] [--model PATH]
 
-An octave error (as in :mod:`bench.melody_bench`) is a reference-voiced frame
-whose pitch guess lies within 50 cents of the reference moved by +-12
-semitones. Printed: the share of reference-voiced frames an octave up and
-down, how concentrated the errors are in few clips (share of error frames in
+An octave error is a reference-voiced frame whose pitch guess lies within 50
+cents of the reference moved by one or two octaves
+(:func:`bench.melody_bench.octave_offsets`). Printed: the share of
+reference-voiced frames an octave (or two) up and down, how concentrated the errors are in few clips (share of error frames in
 the worst 5 clips), and how much of them lies in long runs (>= 20 frames,
 200 ms: a phrase held an octave off, which decoding cannot undo) rather than
 in short glitches.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.melody_bench import DEFAULT_SET_DIR, load_condition
+from bench.melody_bench import DEFAULT_SET_DIR, load_condition, octave_offsets
 from bench.peer_pitch import fit_length, load_norae
 
 LONG_RUN_FRAMES = 20
@@ -39,10 +39,8 @@ def analyse(track, audio: np.ndarray, ref: np.ndarray) -> dict[str, float]:
     per_clip, runs = [], []
     for clip, ref_f0 in zip(audio, ref):
         est = fit_length(track(clip).f0_hz, len(ref_f0))  # a guess on every frame, 10 ms grid
-        sung = (ref_f0 > 0) & (est > 0)
-        cents = np.full(len(ref_f0), np.nan)
-        cents[sung] = 1200 * np.log2(est[sung] / ref_f0[sung])
-        is_up, is_down = np.abs(cents - 1200) < 50, np.abs(cents + 1200) < 50
+        offsets = octave_offsets(ref_f0, est)
+        is_up, is_down = offsets > 0, offsets < 0
         up, down, voiced = up + is_up.sum(), down + is_down.sum(), voiced + (ref_f0 > 0).sum()
         per_clip.append(int((is_up | is_down).sum()))
         runs += error_runs((is_up | is_down)[ref_f0 > 0])
