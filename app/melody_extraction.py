@@ -21,8 +21,9 @@ from app.paths import models_dir
 from app.song_record import Note
 from app.vocal_range import TakeSummary, take_summary
 from inference.constants import SAMPLE_RATE
+from inference.pitch_decode import SOLO_LEAP_COST
 from inference.pitch_features import frame_count
-from inference.pitch_tracker import PitchModelError, PitchTrack, PitchTracker
+from inference.pitch_tracker import PitchModelError, PitchTrack, PitchTracker, redecode
 
 MELODY_MODEL_FILE = "melody_int8.onnx"
 """The app runs the 8-bit form of ``melody.onnx`` (same network, about 2x faster;
@@ -88,23 +89,29 @@ class MelodyAnalysis:
 
 
 def pitch_of(audio: np.ndarray, track: PitchTrack | None = None,
-             tracker: PitchTracker | None = None) -> PitchTrack:
+             tracker: PitchTracker | None = None, *, solo: bool = False) -> PitchTrack:
     """The Viterbi-smoothed pitch of audio float32 [L] mono at 16 kHz.
 
     track: the audio's pitch when already known (a live take's, see
     :meth:`app.take_recorder.TakeRecorder.pitch_track`); used only when its
     frames match the audio (``frame_count(L)``), else the model runs.
+    solo: the audio is one voice alone (a take for the voice or range), so
+    sung leaps short of an octave are decoded more readily
+    (:data:`inference.pitch_decode.SOLO_LEAP_COST`); songs and other mixtures
+    keep the default decode.
     """
+    leap_cost = SOLO_LEAP_COST if solo else None
     if track is not None and len(track) == frame_count(len(audio)):
-        return track
-    return (tracker or shared_tracker(OFFLINE_THREADS)).track(np.asarray(audio, dtype=np.float32))
+        return redecode(track, leap_cost=leap_cost) if solo else track
+    tracker = tracker or shared_tracker(OFFLINE_THREADS)
+    return tracker.track(np.asarray(audio, dtype=np.float32), leap_cost=leap_cost)
 
 
 def analyse_audio(audio: np.ndarray, tracker: PitchTracker | None = None,
-                  track: PitchTrack | None = None) -> MelodyAnalysis:
+                  track: PitchTrack | None = None, *, solo: bool = False) -> MelodyAnalysis:
     """audio: float32 [L] mono at 16 kHz -> MelodyAnalysis (Viterbi-smoothed
-    pitch; ``track`` as in :func:`pitch_of`)."""
-    track = pitch_of(audio, track, tracker)
+    pitch; ``track`` and ``solo`` as in :func:`pitch_of`)."""
+    track = pitch_of(audio, track, tracker, solo=solo)
     # Keep the Viterbi voicing decision; the probability only marks dips
     # between repeated notes.
     notes = segment_notes(track.f0_hz, track.f0_hz > 0, track.hop_s, voiced_prob=track.voiced_prob)

@@ -176,7 +176,7 @@ class Analyst:
         """A range-test take (float32 [L] mono 16 kHz; its PitchTrack when the live
         encoder has it) -> the range it shows (:func:`app.range_test.measure_range`).
         TakeError for a recording too short or silent to try."""
-        return measure_range(pitch_of(_check_take(audio), pitch))
+        return measure_range(pitch_of(_check_take(audio), pitch, solo=True))
 
     # --- humming -> a song --------------------------------------------------------
     def hum_search(self) -> HumSearch:

@@ -110,7 +110,7 @@ def analyse_voice(audio: np.ndarray, encoder: TimbreEncoder | None = None,
 
     Raises TooLittleSinging when the take has less than TIMBRE_MIN_VOICED_S of
     singing, TimbreModelError / PitchModelError when a model cannot be loaded."""
-    melody = analyse_audio(audio, track=pitch)
+    melody = analyse_audio(audio, track=pitch, solo=True)
     feats = voiced_features(audio, melody.track.f0_hz > 0)
     encoder = encoder or shared_timbre_encoder()
     embedding, p_head = encoder.embed(feats)

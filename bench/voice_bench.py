@@ -77,13 +77,14 @@ def norae_embedder() -> Embedder:
     from app.gender_estimate import fused_p_female, sung_median_midi
     from app.melody_extraction import shared_tracker
     from app.voice_take import gender_weights, shared_timbre_encoder
+    from inference.pitch_decode import SOLO_LEAP_COST
     from inference.timbre_features import voiced_features
 
     tracker, encoder = shared_tracker(threads=1), shared_timbre_encoder(threads=1)
     weights = gender_weights(encoder)
 
     def embed(audio: np.ndarray):
-        f0 = tracker.track(audio).f0_hz
+        f0 = tracker.track(audio, leap_cost=SOLO_LEAP_COST).f0_hz  # as app.voice_take decodes a take
         emb, p_head = encoder.embed(voiced_features(audio, f0 > 0))
         return emb, fused_p_female(p_head, sung_median_midi(f0), weights)
 

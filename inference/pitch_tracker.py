@@ -54,6 +54,12 @@ class PitchTrack:
         return np.arange(len(self.f0_hz), dtype=np.float64) * self.hop_s
 
 
+def redecode(track: PitchTrack, *, leap_cost: float | None) -> PitchTrack:
+    """The same model output Viterbi-decoded again with another leap cap."""
+    f0, _ = decode_f0(track.posterior, track.voiced_prob, smooth=True, leap_cost=leap_cost)
+    return PitchTrack(f0.astype(np.float32), track.voiced_prob, track.posterior, track.hop_s)
+
+
 class PitchTracker:
     """One onnxruntime session on a melody model (``melody_int8.onnx`` in the app).
 
@@ -93,14 +99,15 @@ class PitchTracker:
             voiced.append(v)
         return np.concatenate(posts), np.concatenate(voiced)
 
-    def track(self, audio: np.ndarray, *, smooth: bool = True) -> PitchTrack:
+    def track(self, audio: np.ndarray, *, smooth: bool = True, leap_cost: float | None = None) -> PitchTrack:
         """Pitch of a whole signal. smooth=True decodes with Viterbi (offline use);
-        smooth=False decodes each frame on its own, as the live display does."""
+        smooth=False decodes each frame on its own, as the live display does.
+        leap_cost: see :func:`inference.pitch_decode.decode_f0`."""
         posterior, voiced_prob = self.frame_outputs(audio)
-        f0, _ = decode_f0(posterior, voiced_prob, smooth=smooth)
+        f0, _ = decode_f0(posterior, voiced_prob, smooth=smooth, leap_cost=leap_cost)
         return PitchTrack(f0.astype(np.float32), voiced_prob.astype(np.float32), posterior)
 
-    def stream(self) -> "PitchStream":
+    def stream(self) -> PitchStream:
         return PitchStream(self)
 
 

@@ -5,9 +5,10 @@ the shipped model through the whole offline pipeline."""
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from app.audio_decode import decode_audio
-from app.melody_extraction import analyse_file
+from app.melody_extraction import analyse_audio, analyse_file, pitch_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PHRASE = FIXTURES / "sung_phrase.flac"
@@ -24,9 +25,11 @@ def test_fixture_is_what_the_labels_say():
     assert 0.8 < np.mean(ref > 0) < 0.95
 
 
-def test_pitch_of_the_sung_phrase_matches_its_ground_truth():
+@pytest.mark.parametrize("solo", [False, True])
+def test_pitch_of_the_sung_phrase_matches_its_ground_truth(solo):
+    # solo=True: decoded as a take of the user's voice alone (voice and range)
     ref = np.load(PHRASE_F0)
-    track = analyse_file(PHRASE).track
+    track = analyse_audio(decode_audio(PHRASE), solo=solo).track
     assert len(track) == len(ref)
     voiced_ref = ref > 0
     both = voiced_ref & (track.f0_hz > 0)
@@ -45,3 +48,12 @@ def test_notes_of_the_sung_phrase_stay_in_its_range():
     assert len(pitches) >= 3
     assert min(pitches) > midi.min() - 1 and max(pitches) < midi.max() + 1
     assert analysis.summary.range_text
+
+
+def test_a_known_take_pitch_is_decoded_again_as_a_voice_alone():
+    audio = decode_audio(PHRASE)
+    track = pitch_of(audio)
+    assert pitch_of(audio, track) is track  # nothing to redo for a mixture decode
+    solo = pitch_of(audio, track, solo=True)
+    assert np.array_equal(solo.f0_hz, pitch_of(audio, solo=True).f0_hz)
+    assert solo.posterior is track.posterior  # the model did not run again

@@ -125,3 +125,21 @@ def test_voice_bench_scores_methods_and_prints_one_table():
               "results": {"mfcc": results}}
     text = format_report(report)
     assert "| mfcc | clean |" in text and text.count("\n| ") == 2
+
+
+def test_gender_error_report_names_each_wrong_singer_once_with_its_voice():
+    from bench.voice_gender_errors import report, singer_numbers
+
+    data = _tiny_split()
+    x, y = singer_numbers(data)
+    assert x.shape == (4, 2) and y.dtype == bool
+    assert np.allclose(x[:, 1], [(s.low_midi + s.high_midi) / 2 for s in data.singers])
+    rows = [{"condition": c, "singer": 2, "song": 0, "median": 60.0, "p_head": 0.1, "p_female": 0.2}
+            for c in ("clean", "noisy")]
+    text = report(rows, 16, data, {"train": 97.9, "bench": 98.3})
+    singer = data.singers[2]
+    assert "2 of 16" in text
+    lines = [line for line in text.splitlines() if line.startswith("| 2 |")]
+    assert len(lines) == 1 and singer.voice in lines[0] and singer.voice_type in lines[0]
+    assert "clean: 60.0, 0.10 -> 0.20; noisy" in lines[0]
+    assert "bench 98.3 %" in text
