@@ -1,7 +1,8 @@
 """``norae singer add|list|remove`` and ``norae suggest AUDIO``: voices and the songs that suit them.
 
 ``suggest --range G2-E4`` fits the keys to a tested range (``norae range``)
-instead of the guess from the take. ``suggest --json`` gives ``{"voice": {...},
+instead of the guess from the take; ``suggest --gender female|male`` corrects
+a wrong gender guess (as the app's gender buttons do). ``suggest --json`` gives ``{"voice": {...},
 "results": [{"song_id", "title",
 "artist", "singer_gender", "similarity", "key_shift", "octave", "in_range",
 "score", "reasons"}, ...]}`` best first.
@@ -32,6 +33,7 @@ from app.voice_take import (
     TooLittleSinging,
     analyse_voice,
     shared_timbre_encoder,
+    with_gender,
 )
 
 
@@ -53,6 +55,9 @@ def add_voice_commands(commands, common: argparse.ArgumentParser) -> None:
                    help="only songs whose original singer is of this gender")
     p.add_argument("--per-singer", type=int, default=2, metavar="N",
                    help="at most N songs of one singer (default 2)")
+    p.add_argument("--gender", choices=GENDERS,
+                   help="your gender, when the guess from the take is wrong: voice type, "
+                        "octaves and the range's bounds follow it")
     p.add_argument("--range", dest="tested_range", type=_range_arg, metavar="LOW-HIGH",
                    help="fit keys to this range (e.g. G2-E4, from `norae range`) instead of "
                         "a guess from the take")
@@ -131,6 +136,8 @@ def cmd_suggest(args: argparse.Namespace, store: CatalogStore) -> int:
     try:
         encoder, index = _timbre_index(store)
         voice = analyse_voice(decode_audio(Path(args.audio)), encoder)
+        if args.gender:
+            voice = with_gender(voice, args.gender)
         results = suggest(store, index, voice, top=max(1, args.top), gender_filter=args.gender_filter,
                           per_singer=max(1, args.per_singer), range_override=args.tested_range)
     except (AudioDecodeError, TooLittleSinging) as exc:
@@ -144,7 +151,8 @@ def cmd_suggest(args: argparse.Namespace, store: CatalogStore) -> int:
                                                    "tested": args.tested_range is not None}},
                           "results": [r.to_json() for r in results]}, ensure_ascii=False))
         return 0
-    print(f"Your voice: {voice.gender}" + (f", {voice.voice_type}" if voice.voice_type else "")
+    told = " (as you said)" if args.gender else ""
+    print(f"Your voice: {voice.gender}{told}" + (f", {voice.voice_type}" if voice.voice_type else "")
           + f"; range {voice.range_text or 'not measured (sing longer notes)'}"
           + f"; songs fitted to {'your tested range ' if args.tested_range else ''}"
           + range_text(low, high))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,6 @@ from app.voice_take import (
     analyse_voice,
     shared_timbre_encoder,
 )
-from app.voice_types import voice_type
 from inference.constants import SAMPLE_RATE
 from inference.pitch_tracker import PitchTrack
 
@@ -87,15 +86,6 @@ def _check_take(audio: np.ndarray) -> np.ndarray:
     if not np.any(np.abs(audio) > 1e-4):
         raise TakeError("The recording is silent — check the microphone and its level.", SILENT)
     return audio
-
-
-def with_gender(voice: VoiceSummary, gender: str) -> VoiceSummary:
-    """The voice as the singer says it is (the gender guess corrected)."""
-    if gender == voice.gender:
-        return voice
-    kind = voice_type(gender, voice.range_low, voice.range_high) \
-        if voice.range_low is not None else None
-    return replace(voice, gender=gender, voice_type=kind)
 
 
 class Analyst:

@@ -10,7 +10,7 @@ process and shared.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +120,15 @@ def analyse_voice(audio: np.ndarray, encoder: TimbreEncoder | None = None,
     kind = voice_type(gender, s.range_low, s.range_high) if s.range_low is not None else None
     return VoiceSummary(embedding, p_female, gender, s.range_low, s.range_high, kind,
                         s.sung_seconds, melody)
+
+
+def with_gender(voice: VoiceSummary, gender: str) -> VoiceSummary:
+    """The voice as the singer says it is (the gender guess corrected)."""
+    if gender == voice.gender:
+        return voice
+    kind = voice_type(gender, voice.range_low, voice.range_high) \
+        if voice.range_low is not None else None
+    return replace(voice, gender=gender, voice_type=kind)
 
 
 def analyse_voice_file(path: str | Path, encoder: TimbreEncoder | None = None) -> VoiceSummary:

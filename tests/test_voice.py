@@ -144,6 +144,14 @@ def test_singers_and_suggestions_end_to_end(tmp_path, capsys, voices):
     with pytest.raises(SystemExit):
         main(["--db", str(db), "suggest", str(clips["B"]), "--range", "E4-G2"])
     assert "the low note comes first" in capsys.readouterr().err
+    # A singer the take misjudges says who they are: voice type and range bounds follow.
+    assert main(["--db", str(db), "suggest", str(clips["B"]), "--json", "--top", "6",
+                 "--gender", "female"]) == 0
+    told = json.loads(capsys.readouterr().out)["voice"]
+    assert told["gender"] == "female" and told["voice_type"] in ("alto", "mezzo-soprano", "soprano")
+    assert told["p_female"] < 0.5  # what was heard is still reported
+    assert main(["--db", str(db), "suggest", str(clips["B"]), "--gender", "female"]) == 0
+    assert "Your voice: female (as you said)" in capsys.readouterr().out
 
 
 def test_profiles_are_embedded_again_after_a_model_change(tmp_path, voices):

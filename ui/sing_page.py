@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from app.audio_source import AudioSource
 from app.melody_stats import note_name
-from app.take_analysis import VoiceAdvice, with_gender
+from app.take_analysis import VoiceAdvice
 from app.take_recorder import SING_GUIDE_S, SING_MAX_S
+from app.voice_take import with_gender
 from ui.analysis_runner import AnalysisRunner
 from ui.live_views import KeyboardStrip
 from ui.record_panel import RecordPanel
