@@ -6,7 +6,9 @@ Checkpoints go to ``RUN/last.pt`` every ``--checkpoint-every`` steps and the
 best validation model to ``RUN/best.pt``; rerunning the same command resumes
 from ``last.pt``. ``--init RUN`` starts a new run from another run's weights
 with a fresh optimizer and schedule (the shipped model's second stage, see
-``make train-melody``). Data comes from ``python -m training.melody_data.build``.
+``make train-melody``); when RUN's network has fewer ``--channels``, it
+is widened first without changing what it computes (:mod:`training.melody_widen`).
+Data comes from ``python -m training.melody_data.build``.
 Export with ``python -m training.export_melody``.
 """
 
@@ -23,6 +25,7 @@ from training.melody_batches import BatchStream
 from training.melody_model import MelodyNet, MelodyNetConfig, count_macs_per_frame
 from training.melody_paths import data_dir, run_path
 from training.melody_validation import ValidationSet
+from training.melody_widen import widen
 from training.run_state import (
     end_segment,
     lr_at,
@@ -90,8 +93,16 @@ def main(argv=None) -> int:
         say(f"resumed at step {step} (best val RPA {best:.4f})")
     elif args.init is not None:
         init = Path(args.init) if str(args.init).endswith(".pt") else run_path(args.init, "") / "last.pt"
-        net.load_state_dict(torch.load(init, map_location="cpu")["model"])
-        say(f"initialised from {init}")
+        state = torch.load(init, map_location="cpu")
+        init_config = MelodyNetConfig(**state.get("config", net.config.to_dict()))
+        if init_config.channels < args.channels:  # a narrower trained net, grown (melody_widen)
+            small = MelodyNet(init_config)
+            small.load_state_dict(state["model"])
+            net.load_state_dict(widen(small, args.channels).state_dict())
+            say(f"initialised from {init}, widened from {init_config.channels} to {args.channels} channels")
+        else:
+            net.load_state_dict(state["model"])
+            say(f"initialised from {init}")
     say(f"params {sum(p.numel() for p in net.parameters())}, MAC/frame {count_macs_per_frame(net)}")
 
     from training.melody_data.augment import set_babble_bank
