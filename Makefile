@@ -56,8 +56,9 @@ $(VENV)/.norae-train: $(VENV)/.norae-test
 	touch $@
 
 # The whole melody-model pipeline: data (~16 min), training (~100 min on
-# 2 cores), a second and a third stage, each from the previous one's weights
-# with a fresh, lower learning-rate schedule (~80 and ~100 min on 1 core),
+# 2 cores), a second, third and fourth stage, each from the previous one's
+# weights with a fresh, lower learning-rate schedule (~80, ~100 and ~90 min on
+# 1 core),
 # ONNX export with the parity check, and the 8-bit form the app runs.
 # Every stage is resumable: rerun to continue.
 train-melody: setup-train
@@ -67,6 +68,8 @@ train-melody: setup-train
 		--steps 700 --lr 1e-3 --seed 1 --threads 1
 	$(BIN)/python -m training.train_melody --run melody-c32-ft2 --init melody-c32-ft \
 		--steps 800 --lr 8e-4 --seed 2 --threads 1
+	$(BIN)/python -m training.train_melody --run melody-c32-ft3 --init melody-c32-ft2 \
+		--steps 800 --lr 8e-4 --seed 3 --threads 1
 	$(BIN)/python -m training.export_melody
 	$(BIN)/python -m training.quantize_melody
 
