@@ -73,20 +73,36 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
 
-def norae_embedder() -> Embedder:
-    from app.gender_estimate import fused_p_female, sung_median_midi
+def norae_take_reader() -> tuple[Callable, dict[str, float]]:
+    """(read, gender weights): ``read(audio)`` gives a take's (unit embedding
+    [D], the head's p_female, median sung MIDI or None), the sung frames found
+    by the melody model decoded as :mod:`app.voice_take` decodes a voice
+    alone; the weights fuse the last two as the app does
+    (:func:`app.gender_estimate.fused_p_female`). 1 thread each."""
+    from app.gender_estimate import sung_median_midi
     from app.melody_extraction import shared_tracker
     from app.voice_take import gender_weights, shared_timbre_encoder
     from inference.pitch_decode import SOLO_LEAP_COST
     from inference.timbre_features import voiced_features
 
     tracker, encoder = shared_tracker(threads=1), shared_timbre_encoder(threads=1)
-    weights = gender_weights(encoder)
+
+    def read(audio: np.ndarray):
+        f0 = tracker.track(audio, leap_cost=SOLO_LEAP_COST).f0_hz
+        emb, p_head = encoder.embed(voiced_features(audio, f0 > 0))
+        return emb, p_head, sung_median_midi(f0)
+
+    return read, gender_weights(encoder)
+
+
+def norae_embedder() -> Embedder:
+    from app.gender_estimate import fused_p_female
+
+    read, weights = norae_take_reader()
 
     def embed(audio: np.ndarray):
-        f0 = tracker.track(audio, leap_cost=SOLO_LEAP_COST).f0_hz  # as app.voice_take decodes a take
-        emb, p_head = encoder.embed(voiced_features(audio, f0 > 0))
-        return emb, fused_p_female(p_head, sung_median_midi(f0), weights)
+        emb, p_head, median = read(audio)
+        return emb, fused_p_female(p_head, median, weights)
 
     return embed
 

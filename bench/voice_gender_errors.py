@@ -26,46 +26,45 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.voice_bench import norae_take_reader
 from training.melody_data.tts_voices import voice_by_name
+from training.timbre_data.singers import Singer
 from training.timbre_data.store import TimbreSplit, default_data_dir, load_split
 from training.timbre_validation import takes
 
 
+def formant_scale(singer: Singer) -> float:
+    """The singer's formant warp times its source voice's nominal scale (1.0 = an average man)."""
+    return singer.warp * voice_by_name(singer.voice).formant_scale
+
+
 def singer_numbers(split: TimbreSplit) -> tuple[np.ndarray, np.ndarray]:
     """(x float [S, 2]: log formant scale, range centre MIDI; y bool [S]: female)."""
-    x = np.array([[np.log(s.warp * voice_by_name(s.voice).formant_scale), (s.low_midi + s.high_midi) / 2]
-                  for s in split.singers])
+    x = np.array([[np.log(formant_scale(s)), (s.low_midi + s.high_midi) / 2] for s in split.singers])
     return x, np.array([s.gender == "female" for s in split.singers])
 
 
-def label_ceiling(data_dir: Path) -> dict[str, float]:
+def label_ceiling(data_dir: Path, bench: TimbreSplit) -> dict[str, float]:
     """Accuracy % of a logistic regression on the generator's numbers, per split."""
     from sklearn.linear_model import LogisticRegression
 
-    splits = {name: singer_numbers(load_split(data_dir, name)) for name in ("train", "val", "bench")}
+    splits = {name: singer_numbers(load_split(data_dir, name)) for name in ("train", "val")}
+    splits["bench"] = singer_numbers(bench)
     model = LogisticRegression(C=100.0, max_iter=5000).fit(*splits["train"])
     return {name: 100.0 * model.score(x, y) for name, (x, y) in splits.items()}
 
 
-def gender_misses(data_dir: Path) -> tuple[list[dict], int]:
+def gender_misses(bench: TimbreSplit) -> tuple[list[dict], int]:
     """(one row per wrongly gendered bench take, number of takes looked at)."""
-    from app.gender_estimate import fused_p_female, sung_median_midi
-    from app.melody_extraction import shared_tracker
-    from app.voice_take import gender_weights, shared_timbre_encoder
-    from inference.pitch_decode import SOLO_LEAP_COST
-    from inference.timbre_features import voiced_features
+    from app.gender_estimate import fused_p_female
 
-    bench = load_split(data_dir, "bench")
-    tracker, encoder = shared_tracker(threads=1), shared_timbre_encoder(threads=1)
-    weights = gender_weights(encoder)
+    read, weights = norae_take_reader()
     rows, total = [], 0
     for condition in ("clean", "noisy"):
         pairs, singers, songs = takes(bench, degrade=condition == "noisy", seed=1)
         for (audio, _), s, song in zip(pairs, singers, songs):
             total += 1
-            f0 = tracker.track(audio, leap_cost=SOLO_LEAP_COST).f0_hz
-            _, p_head = encoder.embed(voiced_features(audio, f0 > 0))
-            median = sung_median_midi(f0)
+            _, p_head, median = read(audio)
             p = fused_p_female(p_head, median, weights)
             singer = bench.singers[s]
             if (p >= 0.5) != (singer.gender == "female"):
@@ -82,7 +81,7 @@ def report(rows: list[dict], total: int, bench: TimbreSplit, ceiling: dict[str, 
         by_singer[row["singer"]].append(row)
     for s, misses in sorted(by_singer.items()):
         singer = bench.singers[s]
-        scale = singer.warp * voice_by_name(singer.voice).formant_scale
+        scale = formant_scale(singer)
         cells = "; ".join(f"{m['condition']}: {m['median']:.1f}, {m['p_head']:.2f} -> {m['p_female']:.2f}"
                           for m in misses)
         lines.append(f"| {s} | {singer.voice} | {singer.voice_type} | {scale:.3f} | "
@@ -96,8 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.voice_gender_errors", description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, default=default_data_dir())
     args = p.parse_args(argv)
-    rows, total = gender_misses(args.data)
-    print(report(rows, total, load_split(args.data, "bench"), label_ceiling(args.data)))
+    bench = load_split(args.data, "bench")
+    rows, total = gender_misses(bench)
+    print(report(rows, total, bench, label_ceiling(args.data, bench)))
     return 0
 
 
