@@ -26,6 +26,10 @@ PAIRED_ACCOMP_P = 0.55
 FOREIGN_ACCOMP_P = 0.15
 """Share mixed with another clip's accompaniment (unrelated harmony)."""
 
+HARD_MIN_SHARE = 0.05
+"""A clip counts as hard when at least this share of its sung frames went an
+octave off (:mod:`training.melody_hard_clips`)."""
+
 TARGET_SIGMA_BINS = 0.75
 """Width of the Gaussian pitch target (25 cents)."""
 
@@ -53,14 +57,26 @@ class BatchMaker:
     """Draws batches from in-memory clips.
 
     clips: dict with ``voice`` int16 [N, L], ``accomp`` int16 [N, L], ``f0`` float32 [N, T].
+    hard: optional float [N], each clip's octave-error share with its own
+    accompaniment (:mod:`training.melody_hard_clips`); with ``hard_share`` > 0
+    that share of a batch (on average) is drawn from the hard clips, in
+    proportion to their error, and mixed with their own accompaniment.
     """
 
-    def __init__(self, clips: dict[str, np.ndarray], *, crop_frames: int, seed: int):
+    def __init__(self, clips: dict[str, np.ndarray], *, crop_frames: int, seed: int,
+                 hard: np.ndarray | None = None, hard_share: float = 0.0):
         self.voice, self.accomp, self.f0 = clips["voice"], clips["accomp"], clips["f0"]
         self.crop_frames = crop_frames
         self.rng = np.random.default_rng(seed)
         self.has_accomp = np.flatnonzero(np.abs(self.accomp).max(axis=1) > 0)
         self._accomp_set = set(self.has_accomp.tolist())
+        self.hard_share, self.hard_p = 0.0, None
+        if hard is not None and hard_share > 0:
+            if len(hard) != len(self.voice):
+                raise ValueError(f"hard-clip scores cover {len(hard)} clips, the data has {len(self.voice)}")
+            weight = np.where(np.asarray(hard) >= HARD_MIN_SHARE, np.asarray(hard, np.float64), 0.0)
+            if weight.sum() > 0:
+                self.hard_share, self.hard_p = hard_share, weight / weight.sum()
 
     def example(self, index: int, rng: np.random.Generator, *, accomp_mode: str | None = None,
                 accomp_db: float | None = None, snr_db: float | None = None):
@@ -87,7 +103,12 @@ class BatchMaker:
     def batch(self, size: int) -> dict[str, torch.Tensor]:
         """A random batch: features [B, T, D], target [B, T, P], pitch_mask [B, T], voiced [B, T]."""
         indices = self.rng.integers(0, len(self.voice), size)
-        pairs = [self.example(int(i), self.rng) for i in indices]
+        if self.hard_p is None:
+            return collate([self.example(int(i), self.rng) for i in indices])
+        n_hard = int(self.rng.binomial(size, self.hard_share))
+        hard = self.rng.choice(len(self.voice), n_hard, p=self.hard_p)
+        pairs = [self.example(int(i), self.rng, accomp_mode="paired") for i in hard]
+        pairs += [self.example(int(i), self.rng) for i in indices[n_hard:]]
         return collate(pairs)
 
 
@@ -107,11 +128,14 @@ def collate(pairs) -> dict[str, torch.Tensor]:
 class BatchStream(torch.utils.data.IterableDataset):
     """Endless batches made in a DataLoader worker process (one seed per run + step)."""
 
-    def __init__(self, clips, *, batch_size: int, crop_frames: int, seed: int):
+    def __init__(self, clips, *, batch_size: int, crop_frames: int, seed: int,
+                 hard: np.ndarray | None = None, hard_share: float = 0.0):
         super().__init__()
         self.clips, self.batch_size, self.crop_frames, self.seed = clips, batch_size, crop_frames, seed
+        self.hard, self.hard_share = hard, hard_share
 
     def __iter__(self):
-        maker = BatchMaker(self.clips, crop_frames=self.crop_frames, seed=self.seed)
+        maker = BatchMaker(self.clips, crop_frames=self.crop_frames, seed=self.seed,
+                           hard=self.hard, hard_share=self.hard_share)
         while True:
             yield maker.batch(self.batch_size)

@@ -8,6 +8,9 @@ from ``last.pt``. ``--init RUN`` starts a new run from another run's weights
 with a fresh optimizer and schedule (the shipped model's second stage, see
 ``make train-melody``); when RUN's network has fewer ``--channels``, it
 is widened first without changing what it computes (:mod:`training.melody_widen`).
+``--hard-clips RUN --hard-share S`` draws a share S of each batch from the
+training clips RUN's model sang an octave off with their accompaniment
+(:mod:`training.melody_hard_clips`; the shipped model's fifth stage).
 Data comes from ``python -m training.melody_data.build``.
 Export with ``python -m training.export_melody``.
 """
@@ -21,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from training.melody_batches import BatchStream
+from training.melody_batches import HARD_MIN_SHARE, BatchStream
 from training.melody_model import MelodyNet, MelodyNetConfig, count_macs_per_frame
 from training.melody_paths import data_dir, run_path
 from training.melody_validation import ValidationSet
@@ -48,6 +51,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--init", default=None, help="start a new run from the weights of this "
                    "checkpoint, or of this run's last.pt (fresh optimizer and schedule); "
                    "ignored when the run resumes")
+    p.add_argument("--hard-clips", default=None, help="a run (or .npy file) whose hard-clip "
+                   "scores (python -m training.melody_hard_clips) pick clips to draw more often")
+    p.add_argument("--hard-share", type=float, default=0.25,
+                   help="average share of a batch drawn from the hard clips (with --hard-clips)")
     return p.parse_args(argv)
 
 
@@ -111,6 +118,13 @@ def main(argv=None) -> int:
     if (data / "babble.npy").is_file():  # speech the babble noise is cut from
         set_babble_bank(np.load(data / "babble.npy"))
     validation = ValidationSet(load_split(data, "val"), seed=0)  # one fixed set for every run
+    hard = None
+    if args.hard_clips is not None:
+        from training.melody_hard_clips import load_hard_clips
+
+        hard = load_hard_clips(args.hard_clips)
+        say(f"hard clips from {args.hard_clips}: {(hard >= HARD_MIN_SHARE).sum()} clips, "
+            f"{args.hard_share:.0%} of each batch")
     started, first_step = time.time(), step
     n_shards = -1
     net.train()
@@ -127,7 +141,7 @@ def main(argv=None) -> int:
                 f"{validation.n_clips} val clips")
         segment_end = min(args.steps, (step // args.validate_every + 1) * args.validate_every)
         stream = BatchStream(train, batch_size=args.batch_size, crop_frames=args.crop_frames,
-                             seed=args.seed * 1_000_003 + step)
+                             seed=args.seed * 1_000_003 + step, hard=hard, hard_share=args.hard_share)
         loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1, prefetch_factor=4)
         for batch in loader:
             if step >= segment_end:
