@@ -172,3 +172,16 @@ def test_octave_errors_are_told_apart_as_long_runs_or_glitches():
     assert r["up_pct"] == pytest.approx(50.0) and r["down_pct"] == pytest.approx(300 / 340)
     assert r["long_run_share_pct"] == pytest.approx(100 * 170 / 173)
     assert r["worst_clips_share_pct"] == pytest.approx(100.0)
+
+
+def test_worst_clips_are_listed_worst_first_with_their_backing():
+    from bench.melody_octave_errors import worst_clips_table
+
+    per_clip = [{"clip": 0, "sung": 200, "up": 10, "down": 0, "median_midi": 50.2},
+                {"clip": 1, "sung": 100, "up": 0, "down": 90, "median_midi": 74.0},
+                {"clip": 2, "sung": 100, "up": 1, "down": 0, "median_midi": 60.0}]
+    table = worst_clips_table(per_clip, np.array(["kal", "slt", "ked"]),
+                              {0: "none", 1: "doubles the melody an octave below"})
+    rows = table.splitlines()[2:]
+    assert rows == ["| 1 | slt | MIDI 74 | 0 | 90 | doubles the melody an octave below |",
+                    "| 0 | kal | MIDI 50 | 5 | 0 | none |"]

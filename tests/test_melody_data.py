@@ -254,3 +254,28 @@ def test_tiny_build_writes_every_split_and_resumes(tmp_path, cache):
     stamp = shard_path(out, "train", 0).stat().st_mtime_ns
     assert build.main(argv) == 0
     assert shard_path(out, "train", 0).stat().st_mtime_ns == stamp  # a complete shard is kept
+
+
+def test_the_guide_line_is_described_against_the_melody(renderer):
+    import mido
+
+    from training.melody_data.accompaniment import (
+        GUIDE,
+        accompaniment_events,
+        describe_guide,
+    )
+
+    clip = clip_of(renderer, "sung", "tenor", 6).clip
+
+    def line(shift: int, channel: int = GUIDE):
+        return [(n.onset_s, mido.Message("note_on", channel=channel, note=round(n.pitch) + shift, velocity=80))
+                for n in clip.notes]
+
+    assert describe_guide(clip, line(-12)) == "doubles the melody an octave below"
+    assert describe_guide(clip, line(12)) == "doubles the melody an octave above"
+    assert describe_guide(clip, line(0)) == "doubles the melody in unison"
+    assert describe_guide(clip, line(0, channel=GUIDE - 1)) == "none"
+    assert describe_guide(clip, line(0)[:-1]) == "counter line"
+    seen = {describe_guide(clip, accompaniment_events(clip, np.random.default_rng(s))) for s in range(60)}
+    assert "none" in seen and "counter line" in seen
+    assert any(d.startswith("doubles the melody") for d in seen)

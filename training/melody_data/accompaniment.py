@@ -188,3 +188,22 @@ def guide_events(clip: ClipMelody, rng: np.random.Generator, chords, slot_starts
             key = min(candidates, key=lambda k: abs(k - key) + rng.uniform(0, 4))
             _note(out, GUIDE, key, start + 2 * b * beat, 1.9 * beat, vel)
     return out
+
+
+def describe_guide(clip: ClipMelody, events: list[Event]) -> str:
+    """What the guide channel of ``events`` plays against ``clip``'s melody:
+    "none", "counter line", or "doubles the melody" with its distance
+    ("an octave above", "an octave below", "in unison")."""
+    keys = [msg.note for _, msg in events if msg.type == "note_on" and msg.channel == GUIDE]
+    if not keys:
+        return "none"
+    if len(keys) != len(clip.notes):
+        return "counter line"
+    shifts = {key - round(note.pitch) for key, note in zip(keys, clip.notes)}
+    if len(shifts) == 2 and max(shifts) - min(shifts) == 12:  # kept inside the guide's compass
+        return "doubles the melody, partly an octave away"
+    if len(shifts) != 1:
+        return "counter line"
+    shift = shifts.pop()
+    where = {0: "in unison", 12: "an octave above", -12: "an octave below"}
+    return f"doubles the melody {where.get(shift, f'{shift:+d} semitones')}"

@@ -19,6 +19,7 @@ import numpy as np
 from .augment import MixSettings, apply_settings, set_babble_bank
 from .clip_format import BENCH_CONDITIONS, save_bench
 from .clips import ClipRenderer
+from .tts_voices import voice_by_name
 
 BENCH_SNR_DB = 10.0
 BENCH_PEAK_DBFS = -3.0
@@ -78,3 +79,37 @@ def write_bench(out: Path, chunks: list[dict[str, np.ndarray]]) -> None:
             "audio": np.concatenate([c[condition] for c in chunks]),
             "f0": np.concatenate([c["f0"] for c in chunks]),
             "voice_name": np.concatenate([c["voice_name"] for c in chunks])})
+
+
+def bench_backings(data_dir: Path, indices: list[int]) -> dict[int, str]:
+    """Bench clip index -> what its backing's guide instrument plays
+    (:func:`training.melody_data.accompaniment.describe_guide`).
+
+    Replays the build's draws (seed, soundfonts and corpus melodies from the
+    data's MANIFEST.json and cache) up to each clip's accompaniment; the
+    voice is rendered again only to advance the random stream as the build did.
+    """
+    import json
+
+    from . import corpus_melodies
+    from .accompaniment import accompaniment_events, describe_guide
+    from .choir import choir_line
+
+    data_dir = Path(data_dir)
+    manifest = json.loads((data_dir / "MANIFEST.json").read_text(encoding="utf-8"))
+    cache = data_dir.parent / "cache"
+    melodies = {}
+    if manifest.get("corpus"):
+        melodies = corpus_melodies.load_cache(cache / corpus_melodies.CACHE_NAME)
+    renderer = ClipRenderer(cache, melodies=melodies, seed=manifest["seed"],
+                            soundfonts=manifest["soundfonts"],
+                            bench_voices=[voice_by_name(v) for v in manifest["splits"]["bench"]["tts_voices"]])
+    out = {}
+    for index in indices:
+        spec = renderer.draw("bench", index)
+        if spec.kind == "choir":
+            choir_line(spec.clip, spec.rng)
+        else:
+            renderer.render_voice(spec)
+        out[index] = describe_guide(spec.clip, accompaniment_events(spec.clip, spec.rng))
+    return out
