@@ -10,7 +10,7 @@ with a fresh optimizer and schedule (the shipped model's second stage, see
 is widened first without changing what it computes (:mod:`training.melody_widen`).
 ``--hard-clips RUN --hard-share S`` draws a share S of each batch from the
 training clips RUN's model sang an octave off with their accompaniment
-(:mod:`training.melody_hard_clips`; the shipped model's fifth stage).
+(:mod:`training.melody_hard_clips`; tried, not shipped: training/README.md).
 Data comes from ``python -m training.melody_data.build``.
 Export with ``python -m training.export_melody``.
 """
