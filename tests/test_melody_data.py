@@ -275,7 +275,11 @@ def test_the_guide_line_is_described_against_the_melody(renderer):
     assert describe_guide(clip, line(12)) == "doubles the melody an octave above"
     assert describe_guide(clip, line(0)) == "doubles the melody in unison"
     assert describe_guide(clip, line(0, channel=GUIDE - 1)) == "none"
-    assert describe_guide(clip, line(0)[:-1]) == "counter line"
+    assert describe_guide(clip, line(0)[1:]) == "doubles the melody in unison"  # first note cut off
+    thirds = [(t, m.copy(note=m.note + 4 * (i % 2))) for i, (t, m) in enumerate(line(0))]
+    assert describe_guide(clip, thirds) == "counter line"
+    silent = clip.notes[-1].offset_s + 0.5  # a note where the melody rests
+    assert describe_guide(clip, line(0) + [(silent, line(0)[0][1])]) == "counter line"
     seen = {describe_guide(clip, accompaniment_events(clip, np.random.default_rng(s))) for s in range(60)}
     assert "none" in seen and "counter line" in seen
     assert any(d.startswith("doubles the melody") for d in seen)

@@ -193,13 +193,18 @@ def guide_events(clip: ClipMelody, rng: np.random.Generator, chords, slot_starts
 def describe_guide(clip: ClipMelody, events: list[Event]) -> str:
     """What the guide channel of ``events`` plays against ``clip``'s melody:
     "none", "counter line", or "doubles the melody" with its distance
-    ("an octave above", "an octave below", "in unison")."""
-    keys = [msg.note for _, msg in events if msg.type == "note_on" and msg.channel == GUIDE]
-    if not keys:
+    ("an octave above", "an octave below", "in unison"). Each guide note is
+    compared with the melody note sounding where it starts (the latest begun,
+    where notes overlap)."""
+    shifts = set()
+    guide = [(t, msg.note) for t, msg in events if msg.type == "note_on" and msg.channel == GUIDE]
+    if not guide:
         return "none"
-    if len(keys) != len(clip.notes):
-        return "counter line"
-    shifts = {key - round(note.pitch) for key, note in zip(keys, clip.notes)}
+    for t, key in guide:
+        under = [n for n in clip.notes if n.onset_s - 1e-6 <= t < n.offset_s]
+        if not under:
+            return "counter line"
+        shifts.add(key - round(max(under, key=lambda n: n.onset_s).pitch))
     if len(shifts) == 2 and max(shifts) - min(shifts) == 12:  # kept inside the guide's compass
         return "doubles the melody, partly an octave away"
     if len(shifts) != 1:
