@@ -93,7 +93,6 @@ def bench_backings(data_dir: Path, indices: list[int]) -> dict[int, str]:
 
     from . import corpus_melodies
     from .accompaniment import accompaniment_events, describe_guide
-    from .choir import choir_line
 
     data_dir = Path(data_dir)
     manifest = json.loads((data_dir / "MANIFEST.json").read_text(encoding="utf-8"))
@@ -107,9 +106,6 @@ def bench_backings(data_dir: Path, indices: list[int]) -> dict[int, str]:
     out = {}
     for index in indices:
         spec = renderer.draw("bench", index)
-        if spec.kind == "choir":
-            choir_line(spec.clip, spec.rng)
-        else:
-            renderer.render_voice(spec)
+        renderer.voice_part(spec)
         out[index] = describe_guide(spec.clip, accompaniment_events(spec.clip, spec.rng))
     return out

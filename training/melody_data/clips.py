@@ -17,7 +17,7 @@ import numpy as np
 from inference.constants import HOP_S, SAMPLE_RATE
 
 from .accompaniment import accompaniment_events
-from .choir import choir_labels, choir_line
+from .choir import ChoirLine, choir_labels, choir_line
 from .clip_format import (
     CLIP_SAMPLES,
     CLIP_SECONDS,
@@ -134,6 +134,15 @@ class ClipRenderer:
             plan = sing_plan(analysis, spec.clip, rng, syllables=spec.kind == "syllables")
         return render_plan(plan, timbre, analysis.log_sp, analysis.ap)
 
+    def voice_part(self, spec: ClipSpec) -> ChoirLine | tuple[np.ndarray, np.ndarray]:
+        """The clip's voice, drawn from ``spec.rng``: a choir line (rendered later
+        with the MIDI), else (dry audio, f0 labels) as :meth:`render_voice` gives.
+        The backing is drawn after it from the same stream, so whatever replays
+        a clip's draws calls this first."""
+        if spec.kind == "choir":
+            return choir_line(spec.clip, spec.rng)
+        return self.render_voice(spec)
+
     def render(self, specs: list[ClipSpec], *, with_accomp: bool = True) -> dict[str, np.ndarray]:
         """Render clips: ``voice``/``accomp`` float32 [N, CLIP_SAMPLES] at peak -3 dBFS,
         ``f0`` float32 [N, LABEL_FRAMES], ``kind``/``voice_name``/``melody_source`` str [N]."""
@@ -145,15 +154,14 @@ class ClipRenderer:
         slots: list[tuple[str, int, str, int]] = []  # (font, segment number, what, clip)
         choir_lines = {}
         for i, spec in enumerate(specs):
+            part = self.voice_part(spec)
             if spec.kind == "choir":
-                line = choir_line(spec.clip, spec.rng)
-                choir_lines[i] = line
-                spec.voice_name = f"gm{line.program}@{spec.soundfont}"
+                choir_lines[i] = part
+                spec.voice_name = f"gm{part.program}@{spec.soundfont}"
                 slots.append((spec.soundfont, len(segments[spec.soundfont]), "voice", i))
-                segments[spec.soundfont].append(line.events)
+                segments[spec.soundfont].append(part.events)
             else:
-                audio, labels = self.render_voice(spec)
-                voice[i], f0[i] = audio, labels
+                voice[i], f0[i] = part
             if with_accomp:
                 slots.append((spec.soundfont, len(segments[spec.soundfont]), "accomp", i))
                 segments[spec.soundfont].append(accompaniment_events(spec.clip, spec.rng))
