@@ -6,8 +6,9 @@ Every training clip that has an accompaniment is mixed with it the way the
 benchmark's clean accompaniment condition is (voice and backing at equal
 level, :func:`training.melody_data.bench_set.clean_settings`), tracked by the
 run's best checkpoint exported to a temporary ONNX file (the app's own
-decoder, :class:`inference.pitch_tracker.PitchTracker`), and scored: the share
-of its sung frames whose pitch lies an octave (or two) from the label.
+decoder, through the melody benchmark's :func:`bench.peer_pitch.load_norae`),
+and scored as the benchmark scores octave errors: the share of its sung
+frames whose pitch lies an octave (or two) from the label.
 
 The result, ``RUN/hard_clips.npy`` (float32 [N], one value per training clip,
 0 for clips without accompaniment), lets a later stage draw those clips more
@@ -30,7 +31,6 @@ import numpy as np
 from training.melody_paths import data_dir, run_path
 
 HARD_CLIPS_FILE = "hard_clips.npy"
-OCTAVE_TOLERANCE_SEMITONES = 0.5
 CHUNK = 250
 """Clips per worker task."""
 
@@ -39,43 +39,32 @@ _worker: dict = {}
 
 def octave_error_share(ref_f0: np.ndarray, est_f0: np.ndarray) -> float:
     """Share of the frames voiced in ``ref_f0`` [T] (Hz, 0 = unvoiced) whose
-    guess ``est_f0`` [T] (Hz, > 0 everywhere it guesses) is 1 or 2 octaves off."""
-    voiced = ref_f0 > 0
-    if not voiced.any():
-        return 0.0
-    ok = voiced & (est_f0 > 0)
-    diff = 12.0 * np.log2(np.where(ok, est_f0, 1.0) / np.where(ok, ref_f0, 1.0))
-    octave = np.zeros_like(voiced)
-    for k in (-24.0, -12.0, 12.0, 24.0):
-        octave |= ok & (np.abs(diff - k) <= OCTAVE_TOLERANCE_SEMITONES)
-    return float(octave.sum() / voiced.sum())
+    guess ``est_f0`` [T] (Hz) is 1 or 2 octaves off, as the melody benchmark
+    counts them (:func:`bench.melody_bench.octave_offsets`)."""
+    from bench.melody_bench import octave_offsets
 
-
-def _guesses(track) -> np.ndarray:
-    """f0 [T] Hz with the most likely bin's pitch on frames decoded as unvoiced."""
-    from inference.pitch_decode import BIN_MIDI, midi_to_hz
-
-    guess = midi_to_hz(BIN_MIDI[np.argmax(track.posterior, axis=1)])
-    return np.where(track.f0_hz > 0, track.f0_hz, guess)
+    voiced = int((ref_f0 > 0).sum())
+    return float((octave_offsets(ref_f0, est_f0) != 0).sum() / voiced) if voiced else 0.0
 
 
 def _init(model: str, data: str) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from inference.pitch_tracker import PitchTracker
+    from bench.peer_pitch import load_norae
     from training.melody_data.augment import set_babble_bank
     from training.melody_data.clip_format import load_split
 
     if (Path(data) / "babble.npy").is_file():
         set_babble_bank(np.load(Path(data) / "babble.npy"))
-    _worker["tracker"] = PitchTracker(model, threads=1)
+    _worker["track"] = load_norae(Path(model), threads=1)  # a guess on every frame, as the bench
     _worker["train"] = load_split(data, "train")
 
 
 def _score(indices: list[int]) -> list[float]:
+    from bench.peer_pitch import fit_length
     from training.melody_data.augment import apply_settings
     from training.melody_data.bench_set import clean_settings
 
-    tracker, train = _worker["tracker"], _worker["train"]
+    track, train = _worker["track"], _worker["train"]
     settings = clean_settings(with_accomp=True)
     out = []
     for i in indices:
@@ -83,8 +72,7 @@ def _score(indices: list[int]) -> list[float]:
         accomp = train["accomp"][i].astype(np.float32) / 32768.0
         audio = apply_settings(voice, accomp, settings, np.random.default_rng(i))
         ref = train["f0"][i]
-        est = _guesses(tracker.track(audio))[: len(ref)]
-        out.append(octave_error_share(ref[: len(est)], est))
+        out.append(octave_error_share(ref, fit_length(track(audio).f0_hz, len(ref))))
     return out
 
 
