@@ -32,11 +32,13 @@ $(VENV)/.norae-run: pyproject.toml scripts/install_system.sh | $(VENV)/bin/pytho
 	touch $@
 
 # Tests check ONNX exports against their torch originals: torch is pinned and
-# installed first, so nothing else can pull another build.
+# installed first, so nothing else can pull another build. pyworld builds
+# without isolation (see setup-train), so what its build imports (numpy,
+# Cython) comes first: the torch wheel no longer brings numpy along.
 $(VENV)/.norae-test: pyproject.toml scripts/install_system.sh | $(VENV)/bin/python
 	scripts/install_system.sh test
 	$(PIP) install -q $(TORCH)
-	$(PIP) install -q "setuptools<81"
+	$(PIP) install -q "setuptools<81" wheel cython "numpy>=1.26"
 	$(PIP) install -q --no-build-isolation $(PYWORLD)
 	$(PIP) install -q -e ".[test,train]"
 	touch $@ $(VENV)/.norae-run
