@@ -29,6 +29,8 @@ train_pkgs=(
   festvox-ca-ona-hts festvox-czech-dita festvox-czech-krb festvox-czech-machac
   festvox-czech-ph festvox-suopuhe-lj festvox-suopuhe-mv festvox-ru
   festvox-hi-nsk festvox-mr-nsk festvox-te-nsk
+  festival-hi festival-mr festival-te   # the three voices' language support (only
+                                       # recommended, and recommends are skipped)
   fluid-soundfont-gm
 )
 
