@@ -136,10 +136,26 @@ def test_gender_error_report_names_each_wrong_singer_once_with_its_voice():
     assert np.allclose(x[:, 1], [(s.low_midi + s.high_midi) / 2 for s in data.singers])
     rows = [{"condition": c, "singer": 2, "song": 0, "median": 60.0, "p_head": 0.1, "p_female": 0.2}
             for c in ("clean", "noisy")]
-    text = report(rows, 16, data, {"train": 97.9, "bench": 98.3})
+    text = report(rows, 16, data, {"train": 97.9, "bench": 98.3}, {"val": 97.0, "bench": 96.1})
     singer = data.singers[2]
     assert "2 of 16" in text
     lines = [line for line in text.splitlines() if line.startswith("| 2 |")]
     assert len(lines) == 1 and singer.voice in lines[0] and singer.voice_type in lines[0]
     assert "clean: 60.0, 0.10 -> 0.20; noisy" in lines[0]
-    assert "bench 98.3 %" in text
+    assert "bench 98.3 %" in text and "bench 96.1 %" in text
+
+
+def test_gender_misses_and_take_numbers_follow_each_takes_singer():
+    from bench.voice_gender_errors import formant_scale, gender_misses, take_numbers
+
+    data = _tiny_split()
+    female = [s.gender == "female" for s in data.singers]
+    right, wrong = female.index(True), female.index(False)
+    rows = [{"condition": "clean", "singer": right, "song": 0, "median": 64.0, "p_head": 0.9, "p_female": 0.8},
+            {"condition": "clean", "singer": wrong, "song": 0, "median": 62.0, "p_head": 0.7, "p_female": 0.6},
+            {"condition": "noisy", "singer": wrong, "song": 1, "median": None, "p_head": 0.2, "p_female": 0.2}]
+    assert gender_misses(data, rows) == [rows[1]]
+    x, y = take_numbers(data, rows)
+    assert x.shape == (2, 2) and list(y) == [True, False]
+    assert np.allclose(x[:, 0], np.log([formant_scale(data.singers[right]), formant_scale(data.singers[wrong])]))
+    assert list(x[:, 1]) == [64.0, 62.0]
