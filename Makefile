@@ -90,13 +90,18 @@ bench-hum: setup-train
 	$(BIN)/python -m bench.hum_bench
 	$(BIN)/python -m bench.hum_full_scale   # builds a 100k-song catalog once (~1.5 h), then reuses it
 
+# The noisy takes' babble comes from the melody data build (babble.npy); the
+# build is resumable and does nothing when it is complete.
 bench-voice: setup-train
+	$(BIN)/python -m training.melody_data.build
 	$(BIN)/python -m bench.voice_bench
 
 # The timbre (singer) encoder: singing of 1,512 synthetic singers (~20 min on
-# 1 core; shares the melody build's voice and corpus caches, making them if
-# missing), contrastive training (resumable), ONNX export with the parity check.
+# 1 core; shares the melody build's voice and corpus caches, and its babble
+# bank for the room noise, so the melody data comes first: a no-op when built),
+# contrastive training (resumable), ONNX export with the parity check.
 train-timbre: setup-train
+	$(BIN)/python -m training.melody_data.build
 	$(BIN)/python -m training.timbre_data.build
 	$(BIN)/python -m training.train_timbre
 	$(BIN)/python -m training.export_timbre   # the final weights (last.pt)

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.voice_bench import norae_take_reader
+from training.melody_data.augment import require_babble_bank
 from training.melody_data.tts_voices import voice_by_name
 from training.timbre_data.singers import Singer
 from training.timbre_data.store import TimbreSplit, default_data_dir, load_split
@@ -127,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.voice_gender_errors", description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, default=default_data_dir())
     args = p.parse_args(argv)
+    require_babble_bank()  # the noisy takes' noise includes babble
     bench, val = load_split(args.data, "bench"), load_split(args.data, "val")
     reader = norae_take_reader()
     bench_rows, val_rows = read_takes(bench, reader), read_takes(val, reader)

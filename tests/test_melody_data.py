@@ -203,6 +203,19 @@ def test_mix_levels_follow_accomp_db_and_snr():
     assert snr == pytest.approx(10.0, abs=0.5)
 
 
+def test_degraded_takes_refuse_to_run_without_the_babble_bank(monkeypatch, tmp_path):
+    """Without babble.npy the noise draws differ, so a benchmark must say so rather than run."""
+    monkeypatch.setattr(augment, "_babble_bank", None)
+    monkeypatch.setattr(augment, "_babble_loaded", False)
+    monkeypatch.setattr(augment, "default_data_dir", lambda: tmp_path)
+    with pytest.raises(augment.AugmentError, match="melody_data.build"):
+        augment.require_babble_bank()
+    np.save(tmp_path / "babble.npy", np.zeros(2 * SAMPLE_RATE, np.int16))
+    monkeypatch.setattr(augment, "_babble_loaded", False)
+    augment.require_babble_bank()
+    assert augment._babble_source().shape == (2 * SAMPLE_RATE,)
+
+
 def test_bench_conditions_add_only_what_they_say():
     rng = np.random.default_rng(2)
     t = np.arange(CLIP_SAMPLES) / SAMPLE_RATE

@@ -19,6 +19,7 @@ import time
 import torch
 from torch.nn import functional as F
 
+from training.melody_data.augment import require_babble_bank
 from training.melody_paths import run_path
 from training.run_state import open_log, resume, run_arguments, train_segments
 from training.timbre_batches import TimbreStream
@@ -64,6 +65,7 @@ def main(argv=None) -> int:
     if resumed:
         step, best = resumed
         say(f"resumed at step {step} (best val 1 - EER {best:.4f})")
+    require_babble_bank()  # the takes' room noise includes babble cut from TTS speech
     train = load_split(default_data_dir(), "train")
     validation = TimbreValidation(load_split(default_data_dir(), "val"))
     say(f"params {parameter_count(net)}; {len(train)} train clips of {len(train.singers)} singers; "

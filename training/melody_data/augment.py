@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from scipy import fft as sfft
@@ -90,11 +91,28 @@ def set_babble_bank(speech: np.ndarray | None) -> None:
     _babble_bank, _babble_loaded = audio, True
 
 
+def babble_bank_path() -> Path:
+    """The babble bank the melody data build writes (``babble.npy``), found automatically."""
+    return default_data_dir() / "babble.npy"
+
+
+def require_babble_bank() -> None:
+    """Raise AugmentError unless a babble bank is set or ``babble.npy`` exists.
+
+    Without one, babble falls back to modulated noise and every later random
+    draw shifts, so degraded takes (timbre training, its validation, the voice
+    benchmark's noisy condition) differ from the ones the published numbers
+    were measured on."""
+    if _babble_source() is None:
+        raise AugmentError(f"no babble bank at {babble_bank_path()}: run "
+                           "`python -m training.melody_data.build` first (it writes babble.npy)")
+
+
 def _babble_source() -> np.ndarray | None:
     global _babble_loaded
     if not _babble_loaded:
         _babble_loaded = True
-        path = default_data_dir() / "babble.npy"
+        path = babble_bank_path()
         if path.is_file():
             set_babble_bank(np.load(path))
     return _babble_bank
