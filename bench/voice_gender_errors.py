@@ -20,7 +20,10 @@ Three parts:
   the app measures), fitted on the validation takes and scored on the
   bench takes (clean and noisy). A take covers only part of a singer's
   range, so this is the most a gender reading of one take could reach
-  even if it heard the formant scale exactly.
+  even if it heard the formant scale exactly;
+* the fusion ceiling: the app's fusion (the head's logit and the median sung
+  pitch) refitted on the bench takes themselves - the most any refit of
+  ``timbre_gender.json`` could give on these takes without a better head.
 """
 
 from __future__ import annotations
@@ -103,8 +106,21 @@ def take_ceiling(val: TimbreSplit, val_rows: list[dict], bench: TimbreSplit,
     return {"val": 100.0 * model.score(x_val, y_val), "bench": 100.0 * model.score(x_bench, y_bench)}
 
 
+def fusion_ceiling(bench: TimbreSplit, rows: list[dict]) -> float:
+    """Accuracy % of the app's fusion form fitted on (and scored on) the bench takes with singing."""
+    from sklearn.linear_model import LogisticRegression
+
+    from app.gender_estimate import P_CLIP
+
+    kept = [r for r in rows if r["median"] is not None]
+    p = np.clip([r["p_head"] for r in kept], P_CLIP, 1.0 - P_CLIP)
+    x = np.stack([np.log(p / (1.0 - p)), [r["median"] for r in kept]], axis=1)
+    y = np.array([bench.singers[r["singer"]].gender == "female" for r in kept])
+    return 100.0 * LogisticRegression(C=100.0, max_iter=5000).fit(x, y).score(x, y)
+
+
 def report(rows: list[dict], total: int, bench: TimbreSplit, ceiling: dict[str, float],
-           per_take: dict[str, float]) -> str:
+           per_take: dict[str, float], fusion: float) -> str:
     header = "| singer | source voice | type | formant scale | range | takes (condition: median MIDI, p head -> fused) |"
     lines = [f"Wrongly gendered bench takes: {len(rows)} of {total}", "", header, "|---:|---|---|---:|---|---|"]
     by_singer = defaultdict(list)
@@ -120,7 +136,8 @@ def report(rows: list[dict], total: int, bench: TimbreSplit, ceiling: dict[str, 
     lines += ["", "Label ceiling (logistic regression on each singer's formant scale and range centre, "
               "fitted on the training singers): " + ", ".join(f"{k} {v:.1f} %" for k, v in ceiling.items()),
               "Take ceiling (the same on each singer's formant scale and the take's median sung pitch, "
-              "fitted on the validation takes): " + ", ".join(f"{k} {v:.1f} %" for k, v in per_take.items())]
+              "fitted on the validation takes): " + ", ".join(f"{k} {v:.1f} %" for k, v in per_take.items()),
+              f"Fusion ceiling (head logit and median sung pitch, fitted on these bench takes): {fusion:.1f} %"]
     return "\n".join(lines)
 
 
@@ -133,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     reader = norae_take_reader()
     bench_rows, val_rows = read_takes(bench, reader), read_takes(val, reader)
     print(report(gender_misses(bench, bench_rows), len(bench_rows), bench, label_ceiling(args.data, bench),
-                 take_ceiling(val, val_rows, bench, bench_rows)))
+                 take_ceiling(val, val_rows, bench, bench_rows), fusion_ceiling(bench, bench_rows)))
     return 0
 
 

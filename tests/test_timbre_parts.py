@@ -136,13 +136,13 @@ def test_gender_error_report_names_each_wrong_singer_once_with_its_voice():
     assert np.allclose(x[:, 1], [(s.low_midi + s.high_midi) / 2 for s in data.singers])
     rows = [{"condition": c, "singer": 2, "song": 0, "median": 60.0, "p_head": 0.1, "p_female": 0.2}
             for c in ("clean", "noisy")]
-    text = report(rows, 16, data, {"train": 97.9, "bench": 98.3}, {"val": 97.0, "bench": 96.1})
+    text = report(rows, 16, data, {"train": 97.9, "bench": 98.3}, {"val": 97.0, "bench": 96.1}, 94.8)
     singer = data.singers[2]
     assert "2 of 16" in text
     lines = [line for line in text.splitlines() if line.startswith("| 2 |")]
     assert len(lines) == 1 and singer.voice in lines[0] and singer.voice_type in lines[0]
     assert "clean: 60.0, 0.10 -> 0.20; noisy" in lines[0]
-    assert "bench 98.3 %" in text and "bench 96.1 %" in text
+    assert "bench 98.3 %" in text and "bench 96.1 %" in text and "bench takes): 94.8 %" in text
 
 
 def test_gender_misses_and_take_numbers_follow_each_takes_singer():
@@ -159,3 +159,15 @@ def test_gender_misses_and_take_numbers_follow_each_takes_singer():
     assert x.shape == (2, 2) and list(y) == [True, False]
     assert np.allclose(x[:, 0], np.log([formant_scale(data.singers[right]), formant_scale(data.singers[wrong])]))
     assert list(x[:, 1]) == [64.0, 62.0]
+
+
+def test_fusion_ceiling_is_perfect_when_the_head_is_right():
+    from bench.voice_gender_errors import fusion_ceiling
+
+    data = _tiny_split()
+    rows = [{"condition": "clean", "singer": s, "song": 0, "median": 60.0,
+             "p_head": 0.9 if data.singers[s].gender == "female" else 0.1, "p_female": 0.5}
+            for s in range(4) for _ in range(3)]
+    assert fusion_ceiling(data, rows) == 100.0
+    rows = [dict(r, p_head=0.5) for r in rows]  # no cue at all: the majority class
+    assert fusion_ceiling(data, rows) == 75.0
