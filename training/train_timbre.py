@@ -1,6 +1,6 @@
 """Train the timbre (singer) encoder. Resumable; reproducible from its command line.
 
-    python -m training.train_timbre [--run DIR] [--steps N] [--threads N] [--workers N]
+    python -m training.train_timbre [--run DIR] [--steps N] [--threads N] [--workers N] [--init PT]
 
 Needs ``python -m training.timbre_data.build`` first. Each step takes P
 singers, two takes of different songs each, and the resampled "other
@@ -34,6 +34,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--gender-weight", type=float, default=0.3)
     p.add_argument("--frames", default="150,300", help="crop length range, frames (10 ms)")
     p.add_argument("--workers", type=int, default=1, help="batch-making processes")
+    p.add_argument("--init", default=None, help="start a new run from these weights (a run's "
+                   "checkpoint or training/weights/timbre.pt); ignored when the run resumes")
     return p.parse_args(argv)
 
 
@@ -65,6 +67,9 @@ def main(argv=None) -> int:
     if resumed:
         step, best = resumed
         say(f"resumed at step {step} (best val 1 - EER {best:.4f})")
+    elif args.init is not None:
+        net.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+        say(f"initialised from {args.init}")
     require_babble_bank()  # the takes' room noise includes babble cut from TTS speech
     train = load_split(default_data_dir(), "train")
     validation = TimbreValidation(load_split(default_data_dir(), "val"))
