@@ -34,7 +34,7 @@ $(VENV)/.norae-run: pyproject.toml scripts/install_system.sh | $(VENV)/bin/pytho
 # Tests check ONNX exports against their torch originals: torch is pinned and
 # installed first, so nothing else can pull another build. pyworld builds
 # without isolation (see setup-train), so what its build imports (numpy,
-# Cython) comes first: the torch wheel no longer brings numpy along.
+# Cython) comes first: the torch wheel does not bring numpy along.
 $(VENV)/.norae-test: pyproject.toml scripts/install_system.sh | $(VENV)/bin/python
 	scripts/install_system.sh test
 	$(PIP) install -q $(TORCH)
