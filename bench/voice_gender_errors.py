@@ -2,7 +2,7 @@
 
     python -m bench.voice_gender_errors [--data DIR]
 
-Three parts:
+Four parts:
 
 * every bench take (clean and noisy, as in :mod:`bench.voice_bench`) whose
   gender the app gets wrong, grouped by singer: source TTS voice, voice type
