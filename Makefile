@@ -87,6 +87,7 @@ train-hum: setup-train
 	$(BIN)/python -m training.calibrate_hum
 
 bench-hum: setup-train
+	$(BIN)/python -m training.melody_data.build   # its babble bank: the queries' room noise
 	$(BIN)/python -m bench.hum_bench
 	$(BIN)/python -m bench.hum_full_scale   # builds a 100k-song catalog once (~1.5 h), then reuses it
 

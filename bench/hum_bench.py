@@ -71,6 +71,7 @@ from bench.melody_bench import machine_description
 from inference.melody_contour import contour_from_f0
 from inference.pitch_decode import decode_f0
 from training.hum_songs import HumSong
+from training.melody_data.augment import require_babble_bank
 from training.melody_data.clip_format import default_data_dir
 
 TOP = 30
@@ -307,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     if not config.catalogs or not config.lengths or config.queries < 1:
         parser.error("--catalogs, --lengths and --queries need at least one value")
     try:
+        require_babble_bank()  # the sung queries' room noise includes babble
         report = run_bench(config)
     except (ValueError, FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -52,6 +52,7 @@ from inference.pitch_decode import DECODE_SIGNATURE
 from training.hum_audio import KINDS, TTS_KINDS, recorded_query
 from training.hum_queries import excerpt
 from training.hum_songs import load_songs
+from training.melody_data.augment import require_babble_bank
 from training.melody_data.tts_voices import training_voices
 from training.melody_paths import cache_root
 
@@ -217,6 +218,7 @@ def main(argv=None) -> int:
     p.add_argument("--queries", type=int, default=400)
     p.add_argument("--seed", type=int, default=11)
     args = p.parse_args(argv)
+    require_babble_bank()  # the rendered queries' room noise includes babble
     data = collect(args.model, args.queries, args.seed, cache_root() / "hum_calibration")
     w = fit_logistic(feature_rows(data), data["truth"].astype(float))
     calibration = {name: float(v) for name, v in zip(FEATURES, w[:-1])} | {"bias": float(w[-1])}
