@@ -58,7 +58,6 @@ import numpy as np
 
 from bench.melody_bench import machine_description
 from inference.constants import SAMPLE_RATE
-from training.melody_data.augment import require_babble_bank
 from training.timbre_data.store import TimbreSplit, default_data_dir, load_split
 from training.timbre_validation import score_embeddings, takes
 
@@ -184,7 +183,6 @@ def run_method(name: str, embed: Embedder, gender_of, conditions: dict, female: 
 
 
 def run_bench(methods: list[str], data_dir: Path, log=sys.stderr) -> dict:
-    require_babble_bank()  # the noisy condition's noise includes babble
     bench = load_split(data_dir, "bench")
     train = load_split(data_dir, "train")
     conditions = {}

@@ -35,8 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.voice_bench import norae_take_reader
-from training.melody_data.augment import require_babble_bank
+from bench.voice_bench import CONDITIONS, norae_take_reader
 from training.melody_data.tts_voices import voice_by_name
 from training.timbre_data.singers import Singer
 from training.timbre_data.store import TimbreSplit, default_data_dir, load_split
@@ -72,9 +71,9 @@ def read_takes(split: TimbreSplit, reader: tuple) -> list[dict]:
     from app.gender_estimate import fused_p_female
 
     read, weights = reader
+    conditions = [(c, *takes(split, degrade=c == "noisy", seed=1)) for c in CONDITIONS]
     rows = []
-    for condition in ("clean", "noisy"):
-        pairs, singers, songs = takes(split, degrade=condition == "noisy", seed=1)
+    for condition, pairs, singers, songs in conditions:
         for (audio, _), s, song in zip(pairs, singers, songs):
             _, p_head, median = read(audio)
             rows.append({"condition": condition, "singer": int(s), "song": int(song), "median": median,
@@ -145,7 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.voice_gender_errors", description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, default=default_data_dir())
     args = p.parse_args(argv)
-    require_babble_bank()  # the noisy takes' noise includes babble
     bench, val = load_split(args.data, "bench"), load_split(args.data, "val")
     reader = norae_take_reader()
     bench_rows, val_rows = read_takes(bench, reader), read_takes(val, reader)

@@ -33,7 +33,6 @@ from app.melody_extraction import shared_tracker
 from app.voice_take import timbre_model_path
 from inference.timbre_encoder import TimbreEncoder
 from inference.timbre_features import voiced_features
-from training.melody_data.augment import require_babble_bank
 from training.timbre_data.store import default_data_dir, load_split
 from training.timbre_validation import takes
 
@@ -76,7 +75,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=default_data_dir())
     args = parser.parse_args(argv)
     encoder = TimbreEncoder(args.model, threads=1)
-    require_babble_bank()  # the degraded takes' noise includes babble
     p_head, median, female = take_features(load_split(args.data, "val"), encoder)
     weights = fit(p_head, median, female)
     fused = np.array([fused_p_female(p, m, weights) for p, m in zip(p_head, median)])

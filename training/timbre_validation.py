@@ -11,7 +11,11 @@ import numpy as np
 import torch
 
 from inference.timbre_features import voiced_features
-from training.melody_data.augment import apply_settings, draw_settings
+from training.melody_data.augment import (
+    apply_settings,
+    draw_settings,
+    require_babble_bank,
+)
 from training.timbre_data.store import TimbreSplit
 
 
@@ -39,8 +43,13 @@ def verification_pairs(singer: np.ndarray, song: np.ndarray) -> tuple[np.ndarray
 def takes(data: TimbreSplit, *, degrade: bool, seed: int) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
     """Every (singer, song) take: ([(audio float32 [L], voiced bool [T])], singer [N], song [N]).
 
-    degrade=True puts each take through one random room/mic/noise (10-35 dB SNR), fixed by ``seed``.
+    degrade=True puts each take through one random room/mic/noise (10-35 dB SNR), fixed by ``seed``;
+    it raises AugmentError without the melody build's babble bank, whose absence would change
+    every noise draw (timbre training's validation, ``calibrate_gender`` and the voice
+    benchmarks all degrade their takes here).
     """
+    if degrade:
+        require_babble_bank()
     rng = np.random.default_rng(seed)
     out, singers, songs = [], [], []
     keys = np.stack([data.singer, data.song], axis=1)

@@ -19,7 +19,6 @@ import time
 import torch
 from torch.nn import functional as F
 
-from training.melody_data.augment import require_babble_bank
 from training.melody_paths import run_path
 from training.run_state import open_log, resume, run_arguments, train_segments
 from training.timbre_batches import TimbreStream
@@ -70,7 +69,6 @@ def main(argv=None) -> int:
     elif args.init is not None:
         net.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
         say(f"initialised from {args.init}")
-    require_babble_bank()  # the takes' room noise includes babble cut from TTS speech
     train = load_split(default_data_dir(), "train")
     validation = TimbreValidation(load_split(default_data_dir(), "val"))
     say(f"params {parameter_count(net)}; {len(train)} train clips of {len(train.singers)} singers; "
