@@ -52,12 +52,18 @@ def sung_median_midi(f0_hz: np.ndarray) -> float | None:
     return float(69.0 + 12.0 * np.log2(np.median(voiced) / 440.0))
 
 
+def head_logit(p_head: float | np.ndarray) -> float | np.ndarray:
+    """The fusion's first input: logit of the head's p(female) (a float or a float
+    array), taken after clipping it to [P_CLIP, 1 - P_CLIP]."""
+    p = np.clip(p_head, P_CLIP, 1.0 - P_CLIP)
+    return np.log(p / (1.0 - p))
+
+
 def fused_p_female(p_head: float, median_midi: float | None, weights: dict[str, float]) -> float:
     """p(female) 0..1 from the head's p(female) and the take's median pitch
     (None: the head alone, whatever the weights)."""
-    p = float(np.clip(p_head, P_CLIP, 1.0 - P_CLIP))
     if median_midi is None:
-        return p
-    z = (weights["head_logit"] * np.log(p / (1.0 - p)) + weights["median_midi"] * median_midi
+        return float(np.clip(p_head, P_CLIP, 1.0 - P_CLIP))
+    z = (weights["head_logit"] * head_logit(p_head) + weights["median_midi"] * median_midi
          + weights["bias"])
     return float(1.0 / (1.0 + np.exp(-z)))

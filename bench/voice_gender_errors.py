@@ -35,11 +35,16 @@ from pathlib import Path
 
 import numpy as np
 
+from app.gender_estimate import fused_p_female
 from bench.voice_bench import CONDITIONS, norae_take_reader
+from training.calibrate_gender import fit as fit_fusion
 from training.melody_data.tts_voices import voice_by_name
 from training.timbre_data.singers import Singer
 from training.timbre_data.store import TimbreSplit, default_data_dir, load_split
 from training.timbre_validation import takes
+
+CEILING_C, CEILING_MAX_ITER = 100.0, 5000
+"""The ceilings' logistic regressions: hardly regularised, run to convergence."""
 
 
 def formant_scale(singer: Singer) -> float:
@@ -53,13 +58,22 @@ def singer_numbers(split: TimbreSplit) -> tuple[np.ndarray, np.ndarray]:
     return x, np.array([s.gender == "female" for s in split.singers])
 
 
-def label_ceiling(data_dir: Path, bench: TimbreSplit) -> dict[str, float]:
-    """Accuracy % of a logistic regression on the generator's numbers, per split."""
+def _regression():
     from sklearn.linear_model import LogisticRegression
 
+    return LogisticRegression(C=CEILING_C, max_iter=CEILING_MAX_ITER)
+
+
+def _female(split: TimbreSplit, row: dict) -> bool:
+    """Whether the singer of a take row is labelled female."""
+    return split.singers[row["singer"]].gender == "female"
+
+
+def label_ceiling(data_dir: Path, bench: TimbreSplit) -> dict[str, float]:
+    """Accuracy % of a logistic regression on the generator's numbers, per split."""
     splits = {name: singer_numbers(load_split(data_dir, name)) for name in ("train", "val")}
     splits["bench"] = singer_numbers(bench)
-    model = LogisticRegression(C=100.0, max_iter=5000).fit(*splits["train"])
+    model = _regression().fit(*splits["train"])
     return {name: 100.0 * model.score(x, y) for name, (x, y) in splits.items()}
 
 
@@ -68,8 +82,6 @@ def read_takes(split: TimbreSplit, reader: tuple) -> list[dict]:
     condition, singer, song, median sung MIDI (None: nothing sung), the head's
     p(female) and the fused one the app uses. ``reader``: what
     :func:`bench.voice_bench.norae_take_reader` returns."""
-    from app.gender_estimate import fused_p_female
-
     read, weights = reader
     conditions = [(c, *takes(split, degrade=c == "noisy", seed=1)) for c in CONDITIONS]
     rows = []
@@ -83,7 +95,7 @@ def read_takes(split: TimbreSplit, reader: tuple) -> list[dict]:
 
 def gender_misses(bench: TimbreSplit, rows: list[dict]) -> list[dict]:
     """The rows of wrongly gendered takes."""
-    return [r for r in rows if (r["p_female"] >= 0.5) != (bench.singers[r["singer"]].gender == "female")]
+    return [r for r in rows if (r["p_female"] >= 0.5) != _female(bench, r)]
 
 
 def take_numbers(split: TimbreSplit, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -91,31 +103,26 @@ def take_numbers(split: TimbreSplit, rows: list[dict]) -> tuple[np.ndarray, np.n
     y bool [N]: female) for the takes with singing."""
     kept = [r for r in rows if r["median"] is not None]
     x = np.array([[np.log(formant_scale(split.singers[r["singer"]])), r["median"]] for r in kept])
-    return x, np.array([split.singers[r["singer"]].gender == "female" for r in kept])
+    return x, np.array([_female(split, r) for r in kept])
 
 
 def take_ceiling(val: TimbreSplit, val_rows: list[dict], bench: TimbreSplit,
                  bench_rows: list[dict]) -> dict[str, float]:
     """Accuracy % of a logistic regression on exact formant scale and take median, fitted on val takes."""
-    from sklearn.linear_model import LogisticRegression
-
     x_val, y_val = take_numbers(val, val_rows)
     x_bench, y_bench = take_numbers(bench, bench_rows)
-    model = LogisticRegression(C=100.0, max_iter=5000).fit(x_val, y_val)
+    model = _regression().fit(x_val, y_val)
     return {"val": 100.0 * model.score(x_val, y_val), "bench": 100.0 * model.score(x_bench, y_bench)}
 
 
 def fusion_ceiling(bench: TimbreSplit, rows: list[dict]) -> float:
-    """Accuracy % of the app's fusion form fitted on (and scored on) the bench takes with singing."""
-    from sklearn.linear_model import LogisticRegression
-
-    from app.gender_estimate import P_CLIP
-
+    """Accuracy % of the app's fusion fitted on (and scored on) the bench takes with singing."""
     kept = [r for r in rows if r["median"] is not None]
-    p = np.clip([r["p_head"] for r in kept], P_CLIP, 1.0 - P_CLIP)
-    x = np.stack([np.log(p / (1.0 - p)), [r["median"] for r in kept]], axis=1)
-    y = np.array([bench.singers[r["singer"]].gender == "female" for r in kept])
-    return 100.0 * LogisticRegression(C=100.0, max_iter=5000).fit(x, y).score(x, y)
+    female = np.array([_female(bench, r) for r in kept])
+    weights = fit_fusion(np.array([r["p_head"] for r in kept]), np.array([r["median"] for r in kept]), female,
+                         c=CEILING_C, max_iter=CEILING_MAX_ITER)
+    fused = np.array([fused_p_female(r["p_head"], r["median"], weights) for r in kept])
+    return 100.0 * float(np.mean((fused >= 0.5) == female))
 
 
 def report(rows: list[dict], total: int, bench: TimbreSplit, ceiling: dict[str, float],

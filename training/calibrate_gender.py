@@ -25,8 +25,8 @@ import numpy as np
 
 from app.gender_estimate import (
     GENDER_CALIBRATION_FILE,
-    P_CLIP,
     fused_p_female,
+    head_logit,
     sung_median_midi,
 )
 from app.melody_extraction import shared_tracker
@@ -58,12 +58,14 @@ def take_features(split, encoder: TimbreEncoder) -> tuple[np.ndarray, np.ndarray
     return np.array(heads), np.array(medians), np.array(female)
 
 
-def fit(p_head: np.ndarray, median: np.ndarray, female: np.ndarray) -> dict[str, float]:
+def fit(p_head: np.ndarray, median: np.ndarray, female: np.ndarray, *, c: float = REGULARISATION_C,
+        max_iter: int = 1000) -> dict[str, float]:
+    """Weights of :func:`app.gender_estimate.fused_p_female` from p_head float [N],
+    median MIDI float [N] and female bool [N] (logistic regression, inverse L2 strength c)."""
     from sklearn.linear_model import LogisticRegression
 
-    p = np.clip(p_head, P_CLIP, 1.0 - P_CLIP)
-    x = np.stack([np.log(p / (1.0 - p)), median], axis=1)
-    model = LogisticRegression(C=REGULARISATION_C, max_iter=1000).fit(x, female)
+    x = np.stack([head_logit(p_head), median], axis=1)
+    model = LogisticRegression(C=c, max_iter=max_iter).fit(x, female)
     return {"head_logit": float(model.coef_[0, 0]), "median_midi": float(model.coef_[0, 1]),
             "bias": float(model.intercept_[0])}
 
